@@ -1,0 +1,371 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { JanusWidgetError } from '../../core/errors.js';
+import type { PublisherSettings, PublisherState } from '../../core/live-publisher.js';
+import type { AudioSource, VideoSource } from '../../core/media.js';
+import type { VideoCodec } from '../../core/publisher.js';
+import { PublisherController } from '../../controllers/publisher-controller.js';
+import { JanusRoomElement } from '../shared/room-element.js';
+import { widgetEvent } from '../shared/events.js';
+import { videoFrameStyles } from '../shared/styles.js';
+import { publisherStyles } from './styles.js';
+
+/** Every visible string, overridable through the `strings` property (i18n). */
+export const PUBLISHER_STRINGS = {
+  idle: 'Preview',
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  error: 'Error',
+  closed: 'Stopped',
+  goLive: 'Go live',
+  stop: 'Stop',
+  micOn: 'Mute microphone',
+  micOff: 'Unmute microphone',
+  cameraOn: 'Turn camera off',
+  cameraOff: 'Turn camera on',
+  shareScreen: 'Share screen',
+  stopSharing: 'Stop sharing',
+  camera: 'Camera',
+  microphone: 'Microphone',
+  controls: 'Publisher controls',
+  noVideo: 'Camera is off',
+};
+
+const CODECS: readonly VideoCodec[] = ['vp8', 'h264', 'vp9', 'av1'];
+
+function parseResolution(value: string): { width: number; height: number } {
+  const match = /^\s*(\d{2,5})\s*x\s*(\d{2,5})\s*$/i.exec(value);
+  if (!match) throw new JanusWidgetError('invalid-config', `The resolution attribute must look like 1280x720, not "${value}".`);
+  return { width: Number(match[1]), height: Number(match[2]) };
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new JanusWidgetError('invalid-config', `The ${name} attribute must be one of ${allowed.join(', ')}, not "${value}".`);
+}
+
+/**
+ * Captures the camera (or screen) and microphone and publishes them into a Janus VideoRoom.
+ *
+ * @tag janus-publisher
+ * @summary Goes live into a Janus VideoRoom with one tag.
+ *
+ * @slot overlay - Content over the video (e.g. `<janus-stats>`).
+ * @slot placeholder - Shown when there is no local video.
+ * @slot controls - Replaces the built-in control bar.
+ * @slot error - Replaces the error message.
+ *
+ * @fires janus-state - The state changed. `detail: {state, previous}`.
+ * @fires janus-error - A failure. `detail: {code, message, janusCode?}`.
+ * @fires janus-published - Janus accepted the stream. `detail: {feedId, room}`.
+ * @fires janus-unpublished - Publishing stopped. `detail: {feedId, room}`.
+ * @fires janus-device-change - The camera, microphone or video source changed. `detail: {kind, deviceId?, source?, fallback?}`.
+ *
+ * @csspart base - The frame around everything.
+ * @csspart video - The local preview `<video>`.
+ * @csspart placeholder - Shown when there is no local video.
+ * @csspart status - The state line (connecting, live, ...).
+ * @csspart error - The error message.
+ * @csspart controls - The control bar.
+ * @csspart button - Every control button.
+ * @csspart mic-button - Microphone on/off.
+ * @csspart camera-button - Camera on/off.
+ * @csspart screen-button - Screen share on/off.
+ * @csspart live-button - Go live / stop.
+ * @csspart select - Every device picker.
+ * @csspart camera-select - The camera picker.
+ * @csspart microphone-select - The microphone picker.
+ *
+ * @cssprop [--janus-bg=#111] - Background.
+ * @cssprop [--janus-color=#fff] - Text colour.
+ * @cssprop [--janus-font=14px/1.4 system-ui, sans-serif] - Font.
+ * @cssprop [--janus-radius=8px] - Corner radius.
+ * @cssprop [--janus-aspect-ratio=16 / 9] - Aspect ratio of the frame.
+ * @cssprop [--janus-video-fit=cover] - object-fit of the video.
+ * @cssprop [--janus-inset=8px] - Distance of overlays from the edges.
+ * @cssprop [--janus-live-bg=#c62828] - Status background while live.
+ * @cssprop [--janus-error-bg=#b71c1c] - Error background.
+ * @cssprop [--janus-button-bg=rgb(255 255 255 / 0.16)] - Button background.
+ * @cssprop [--janus-button-off-bg=rgb(198 40 40 / 0.85)] - Background of a button whose device is off.
+ * @cssprop [--janus-focus-ring=#4fc3f7] - Keyboard focus outline colour.
+ *
+ * @cssstate idle - Previewing, not published.
+ * @cssstate connecting - Joining the room.
+ * @cssstate live - Publishing.
+ * @cssstate reconnecting - Connection lost, retrying.
+ * @cssstate error - Failed; see the `error` property.
+ * @cssstate closed - Removed or stopped for good.
+ */
+export class JanusPublisher extends JanusRoomElement<PublisherState> {
+  static override styles = [videoFrameStyles, publisherStyles];
+
+  /** Read-only: `idle` | `connecting` | `live` | `reconnecting` | `error` | `closed`. */
+  declare state: PublisherState;
+
+  /** The name other participants see. */
+  @property() display = '';
+
+  /** Publish as soon as the element is connected (otherwise: preview and a "Go live" button). */
+  @property({ type: Boolean }) autostart = false;
+
+  /** Video source: `camera` (default), `screen` or `none`. */
+  @property() video: VideoSource = 'camera';
+
+  /** Audio source: `microphone` (default) or `none`. */
+  @property() audio: AudioSource = 'microphone';
+
+  /** deviceId of the camera to use. */
+  @property({ attribute: 'video-device' }) videoDevice = '';
+
+  /** deviceId of the microphone to use. */
+  @property({ attribute: 'audio-device' }) audioDevice = '';
+
+  /** Capture size, `WIDTHxHEIGHT`. */
+  @property() resolution = '1280x720';
+
+  /** Capture frame rate. */
+  @property({ type: Number, attribute: 'frame-rate' }) frameRate = 30;
+
+  /** `user` (front) or `environment` (back) camera. */
+  @property({ attribute: 'facing-mode' }) facingMode = '';
+
+  /** Overrides every video capture attribute. */
+  @property({ attribute: false }) videoConstraints: MediaTrackConstraints | undefined;
+
+  /** Overrides every audio capture attribute (echo cancellation, noise suppression, auto gain are on by default). */
+  @property({ attribute: false }) audioConstraints: MediaTrackConstraints | undefined;
+
+  /** Turns simulcast off (it is on for camera video: three layers). */
+  @property({ type: Boolean, attribute: 'no-simulcast' }) noSimulcast = false;
+
+  /** Upper video bitrate in bits per second, sent to Janus and applied to the encodings. */
+  @property({ type: Number, attribute: 'max-bitrate' }) maxBitrate = 0;
+
+  /** `vp8` (default), `h264`, `vp9` or `av1`; the room must allow it. */
+  @property({ attribute: 'video-codec' }) videoCodec: VideoCodec = 'vp8';
+
+  /** Reflects (and sets) whether the microphone is muted. */
+  @property({ type: Boolean, reflect: true }) muted = false;
+
+  /** Reflects (and sets) whether the camera is off. */
+  @property({ type: Boolean, reflect: true, attribute: 'camera-off' }) cameraOff = false;
+
+  /** Overrides for the visible strings. */
+  @property({ attribute: false }) strings: Partial<typeof PUBLISHER_STRINGS> = {};
+
+  /** Read-only: the feed id Janus gave this publisher, once live. */
+  @property({ attribute: false }) feedId: number | string | undefined;
+
+  @state() private devices: MediaDeviceInfo[] = [];
+
+  private readonly controller = new PublisherController(this, {
+    published: (detail) => {
+      this.feedId = detail.feedId;
+      this.dispatchEvent(widgetEvent('janus-published', detail));
+    },
+    unpublished: (detail) => {
+      this.feedId = undefined;
+      this.dispatchEvent(widgetEvent('janus-unpublished', detail));
+    },
+    fallback: (reason) => this.dispatchEvent(widgetEvent('janus-device-change', { kind: 'video', source: 'none', fallback: reason })),
+  });
+
+  constructor() {
+    super('idle');
+  }
+
+  /** The local stream (preview), if captured. */
+  get stream(): MediaStream | undefined {
+    return this.controller.stream;
+  }
+
+  /** The publishing PeerConnection, for stats. */
+  get peerConnection(): RTCPeerConnection | undefined {
+    return this.controller.publisher?.pc;
+  }
+
+  /** Goes live; rejects with the error on failure. */
+  start(): Promise<void> {
+    return this.controller.start();
+  }
+
+  /** Stops publishing (the preview stays). */
+  stop(): Promise<void> {
+    return this.controller.stop();
+  }
+
+  /** @internal Builds the core settings from the attributes; throws `invalid-config`. */
+  publisherSettings(): PublisherSettings {
+    const video = oneOf('video', this.video, ['camera', 'screen', 'none'] as const);
+    const audio = oneOf('audio', this.audio, ['microphone', 'none'] as const);
+    const videoCodec = oneOf('video-codec', this.videoCodec, CODECS);
+    const { width, height } = parseResolution(this.resolution);
+    if (!(this.frameRate > 0 && this.frameRate <= 120)) {
+      throw new JanusWidgetError('invalid-config', `The frame-rate attribute must be between 1 and 120, not "${this.frameRate}".`);
+    }
+    if (!(this.maxBitrate >= 0)) {
+      throw new JanusWidgetError('invalid-config', `The max-bitrate attribute must be a positive number of bits per second.`);
+    }
+    return {
+      connection: this.connectionConfig(),
+      capture: {
+        video,
+        audio,
+        width,
+        height,
+        frameRate: this.frameRate,
+        videoDevice: this.videoDevice || undefined,
+        audioDevice: this.audioDevice || undefined,
+        facingMode: this.facingMode || undefined,
+        videoConstraints: this.videoConstraints,
+        audioConstraints: this.audioConstraints,
+      },
+      display: this.display || undefined,
+      simulcast: !this.noSimulcast && video === 'camera',
+      maxBitrate: this.maxBitrate || undefined,
+      videoCodec,
+    };
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    navigator.mediaDevices?.addEventListener('devicechange', this.refreshDevices);
+    void this.refreshDevices();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    navigator.mediaDevices?.removeEventListener('devicechange', this.refreshDevices);
+  }
+
+  private readonly refreshDevices = async (): Promise<void> => {
+    this.devices = (await navigator.mediaDevices?.enumerateDevices?.()) ?? [];
+  };
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const captureChanged = ['display', 'resolution', 'frameRate', 'noSimulcast', 'maxBitrate', 'videoCodec', 'audio'].some((name) =>
+      (changed as Map<PropertyKey, unknown>).has(name),
+    );
+    if (this.connectionChanged(changed) || (this.hasUpdated && captureChanged)) this.controller.restart();
+    const publisher = this.controller.publisher;
+    if (!publisher) return;
+    if (changed.has('muted') && publisher.audioEnabled === this.muted) void publisher.setAudioEnabled(!this.muted);
+    if (changed.has('cameraOff') && publisher.videoEnabled === this.cameraOff) void this.toggleCamera(!this.cameraOff);
+    if (this.hasUpdated && (changed.has('video') || changed.has('videoDevice') || changed.has('audioDevice'))) {
+      void this.switchSource({ video: this.video, videoDevice: this.videoDevice || undefined, audioDevice: this.audioDevice || undefined });
+    }
+  }
+
+  private async toggleCamera(enabled: boolean): Promise<void> {
+    try {
+      await this.controller.publisher?.setVideoEnabled(enabled);
+    } catch (error) {
+      this.reportError(error instanceof JanusWidgetError ? error : new JanusWidgetError('media-busy', String(error)));
+    }
+  }
+
+  private async switchSource(change: { video?: VideoSource; videoDevice?: string | undefined; audioDevice?: string | undefined }): Promise<void> {
+    try {
+      await this.controller.publisher?.switchSource(change);
+      const kind = change.audioDevice !== undefined && change.video === undefined ? 'audio' : 'video';
+      this.dispatchEvent(
+        widgetEvent('janus-device-change', {
+          kind,
+          deviceId: kind === 'audio' ? change.audioDevice : change.videoDevice,
+          source: change.video,
+        }),
+      );
+    } catch (error) {
+      this.reportError(error instanceof JanusWidgetError ? error : new JanusWidgetError('media-busy', String(error)));
+    }
+  }
+
+  private text(key: keyof typeof PUBLISHER_STRINGS): string {
+    return this.strings[key] ?? PUBLISHER_STRINGS[key];
+  }
+
+  private renderControls() {
+    if (this.noControls) return nothing;
+    const live = this.state === 'live' || this.state === 'connecting' || this.state === 'reconnecting';
+    const cameras = this.devices.filter((d) => d.kind === 'videoinput');
+    const microphones = this.devices.filter((d) => d.kind === 'audioinput');
+    const picker = (kind: 'camera' | 'microphone', list: MediaDeviceInfo[], selected: string, onChange: (id: string) => void) =>
+      list.length > 1
+        ? html`<select
+            part="select ${kind}-select"
+            aria-label=${this.text(kind)}
+            @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value)}
+          >
+            ${list.map(
+              (d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === selected}>${d.label || `${this.text(kind)} ${i + 1}`}</option>`,
+            )}
+          </select>`
+        : nothing;
+    return html`<slot name="controls">
+      <div part="controls" role="toolbar" aria-label=${this.text('controls')}>
+        <button
+          part="button mic-button"
+          aria-pressed=${this.muted ? 'false' : 'true'}
+          ?disabled=${this.audio === 'none'}
+          @click=${() => (this.muted = !this.muted)}
+        >
+          ${this.muted ? this.text('micOff') : this.text('micOn')}
+        </button>
+        <button
+          part="button camera-button"
+          aria-pressed=${this.cameraOff ? 'false' : 'true'}
+          ?disabled=${this.video === 'none'}
+          @click=${() => (this.cameraOff = !this.cameraOff)}
+        >
+          ${this.cameraOff ? this.text('cameraOff') : this.text('cameraOn')}
+        </button>
+        <button
+          part="button screen-button"
+          aria-pressed=${this.video === 'screen' ? 'true' : 'false'}
+          ?hidden=${!navigator.mediaDevices?.getDisplayMedia}
+          @click=${() => (this.video = this.video === 'screen' ? 'camera' : 'screen')}
+        >
+          ${this.video === 'screen' ? this.text('stopSharing') : this.text('shareScreen')}
+        </button>
+        ${picker('camera', cameras, this.videoDevice, (id) => (this.videoDevice = id))}
+        ${picker('microphone', microphones, this.audioDevice, (id) => (this.audioDevice = id))}
+        <span class="spacer"></span>
+        <button part="button live-button" @click=${() => (live ? this.stop() : this.start()).catch(() => {})}>
+          ${live ? this.text('stop') : this.text('goLive')}
+        </button>
+      </div>
+    </slot>`;
+  }
+
+  override render() {
+    const stream = this.controller.stream;
+    const hasVideo = Boolean(stream?.getVideoTracks().some((t) => t.readyState === 'live' && t.enabled));
+    const mirrored = hasVideo && this.video === 'camera' && this.facingMode !== 'environment';
+    return html`<div part="base">
+      <video
+        part="video"
+        class=${mirrored ? 'mirrored' : ''}
+        .srcObject=${stream ?? null}
+        ?hidden=${!hasVideo}
+        .muted=${true}
+        autoplay
+        playsinline
+        aria-hidden="true"
+      ></video>
+      ${hasVideo ? nothing : html`<div part="placeholder"><slot name="placeholder">${this.text('noVideo')}</slot></div>`}
+      <div part="status" role="status" data-state=${this.state}>${this.text(this.state)}</div>
+      ${this.error
+        ? html`<div part="error" role="alert"><slot name="error">${this.error.message}</slot></div>`
+        : nothing}
+      <slot name="overlay"></slot>
+      ${this.renderControls()}
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'janus-publisher': JanusPublisher;
+  }
+}

@@ -1,0 +1,58 @@
+import type { JanusErrorCode } from '../../core/errors.js';
+
+/** Detail of `janus-error`. */
+export interface JanusErrorDetail {
+  code: JanusErrorCode;
+  message: string;
+  janusCode?: number;
+}
+
+export interface JanusStateDetail {
+  state: string;
+  previous: string;
+}
+
+export interface JanusPublishedDetail {
+  feedId: number | string;
+  room: number | string;
+}
+
+export interface JanusFeedDetail {
+  feedId: number | string;
+  display?: string | undefined;
+}
+
+export interface JanusQualityDetail {
+  /** The layer now received. */
+  quality: 'high' | 'medium' | 'low' | 'audio';
+  /** Why it changed. */
+  reason: 'size' | 'visibility' | 'network' | 'manual';
+  feedId?: number | string | undefined;
+}
+
+export interface JanusDeviceChangeDetail {
+  kind: 'video' | 'audio';
+  deviceId?: string | undefined;
+  source?: 'camera' | 'screen' | 'none' | undefined;
+  /** Set when the change was a fallback rather than a request (e.g. no camera: audio only). */
+  fallback?: 'audio-only' | undefined;
+}
+
+/** Creates the bubbling, composed events every widget fires. */
+export function widgetEvent<T>(type: string, detail: T): CustomEvent<T> {
+  return new CustomEvent(type, { detail, bubbles: true, composed: true });
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'janus-state': CustomEvent<JanusStateDetail>;
+    'janus-error': CustomEvent<JanusErrorDetail>;
+    'janus-published': CustomEvent<JanusPublishedDetail>;
+    'janus-unpublished': CustomEvent<JanusPublishedDetail>;
+    'janus-device-change': CustomEvent<JanusDeviceChangeDetail>;
+    'janus-feed-added': CustomEvent<JanusFeedDetail>;
+    'janus-feed-removed': CustomEvent<JanusFeedDetail>;
+    'janus-quality': CustomEvent<JanusQualityDetail>;
+    'janus-playing': CustomEvent<JanusFeedDetail>;
+  }
+}

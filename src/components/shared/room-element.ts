@@ -1,0 +1,100 @@
+import { LitElement, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import { parseConnection, type ConnectionConfig } from '../../core/config.js';
+import type { JanusWidgetError } from '../../core/errors.js';
+import { widgetEvent, type JanusErrorDetail } from './events.js';
+
+/** The properties that, when changed while connected, make an element connect again. */
+export const CONNECTION_PROPERTIES = [
+  'server',
+  'room',
+  'pin',
+  'token',
+  'iceServersJson',
+  'iceServers',
+  'iceTransportPolicy',
+  'turnCredentials',
+] as const;
+
+/**
+ * The connection attributes and state plumbing shared by `<janus-publisher>` and `<janus-viewer>`.
+ */
+export abstract class JanusRoomElement<State extends string> extends LitElement {
+  /** Janus server URL (ws, wss, http, https); several, space-separated, are tried in order. */
+  @property() server = '';
+
+  /** VideoRoom room id. */
+  @property() room = '';
+
+  /** Room PIN, when the room has one. */
+  @property() pin = '';
+
+  /** Janus API token, when the server requires one. */
+  @property() token = '';
+
+  /** ICE servers as a JSON array of RTCIceServer (the `iceServers` property takes precedence). */
+  @property({ attribute: 'ice-servers' }) iceServersJson = '';
+
+  /** ICE servers (STUN/TURN); prefer this property to keep credentials out of the markup. */
+  @property({ attribute: false }) iceServers: RTCIceServer[] | undefined;
+
+  /** `all` (default) or `relay` (only TURN-relayed routes). */
+  @property({ attribute: 'ice-transport-policy' }) iceTransportPolicy: RTCIceTransportPolicy = 'all';
+
+  /** URL of a TURN REST API endpoint; credentials are fetched before connecting and refreshed. */
+  @property({ attribute: 'turn-credentials' }) turnCredentials = '';
+
+  /** Hides the built-in controls. */
+  @property({ type: Boolean, attribute: 'no-controls' }) noControls = false;
+
+  /** Read-only: where the element is in its life cycle; mirrored as a CSS custom state. */
+  @property({ reflect: true }) state: string;
+
+  /** Read-only: the last failure, while `state` is `error`. */
+  @property({ attribute: false }) error: JanusErrorDetail | undefined;
+
+  private readonly internals: ElementInternals;
+
+  constructor(initial: State) {
+    super();
+    this.state = initial as string;
+    this.internals = this.attachInternals();
+    this.internals.states?.add(initial);
+  }
+
+  /** The validated connection settings; throws an `invalid-config` error naming the bad attribute. */
+  protected connectionConfig(): ConnectionConfig {
+    return parseConnection({
+      server: this.server,
+      room: this.room,
+      pin: this.pin,
+      token: this.token,
+      iceServersJson: this.iceServersJson,
+      iceServers: this.iceServers,
+      iceTransportPolicy: this.iceTransportPolicy,
+      turnCredentials: this.turnCredentials,
+    });
+  }
+
+  /** Called by the controller when the machine changes state. */
+  setState(state: State): void {
+    const previous = this.state;
+    if (previous === state) return;
+    this.state = state;
+    this.internals.states?.delete(previous);
+    this.internals.states?.add(state);
+    if (state !== 'error') this.error = undefined;
+    this.dispatchEvent(widgetEvent('janus-state', { state, previous }));
+  }
+
+  /** Called by the controller on a failure: one `janus-error` event per failure. */
+  reportError(error: JanusWidgetError): void {
+    this.error = error.toJSON();
+    this.dispatchEvent(widgetEvent('janus-error', this.error));
+  }
+
+  /** In `willUpdate`: whether a connection property changed after the first render (then the element reconnects). */
+  protected connectionChanged(changed: PropertyValues<this>): boolean {
+    return this.hasUpdated && CONNECTION_PROPERTIES.some((name) => changed.has(name));
+  }
+}

@@ -1,0 +1,300 @@
+import type { ConnectionConfig } from './config.js';
+import { Emitter } from './emitter.js';
+import { JanusWidgetError, fromMediaError, isAbortError, toWidgetError } from './errors.js';
+import { captureMedia, stopStream, videoConstraints, audioConstraints, type CaptureOptions } from './media.js';
+import { VideoRoomPublisher, type VideoCodec } from './publisher.js';
+import { connectOptions, reconnectDelay, sleep } from './reconnect.js';
+
+export type PublisherState = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'error' | 'closed';
+
+export interface PublisherSettings {
+  connection: ConnectionConfig;
+  capture: CaptureOptions;
+  display?: string | undefined;
+  simulcast: boolean;
+  maxBitrate?: number | undefined;
+  videoCodec?: VideoCodec | undefined;
+}
+
+export interface LivePublisherEvents {
+  state: PublisherState;
+  error: JanusWidgetError;
+  /** The local stream changed (capture, device switch, camera off). */
+  stream: MediaStream | undefined;
+  published: { feedId: number | string; room: number | string };
+  unpublished: void;
+  /** Capture fell back (e.g. to audio only because no camera was found). */
+  fallback: { reason: 'audio-only'; error: JanusWidgetError };
+  /** The PeerConnection changed (for stats sampling). */
+  pc: RTCPeerConnection | undefined;
+}
+
+/**
+ * The publishing state machine behind `<janus-publisher>`: capture, publish, mute, switch
+ * devices and reconnect on its own. Everything it starts, `dispose()` stops.
+ */
+export class LivePublisher extends Emitter<LivePublisherEvents> {
+  state: PublisherState = 'idle';
+  error: JanusWidgetError | undefined;
+  stream: MediaStream | undefined;
+  feedId: number | string | undefined;
+  audioEnabled = true;
+  videoEnabled = true;
+  private publisher: VideoRoomPublisher | undefined;
+  /** Aborts the current run (capture, connect, publish, reconnect); replaced on each start. */
+  private run = new AbortController();
+
+  constructor(private settings: PublisherSettings) {
+    super();
+  }
+
+  /** Replaces the settings used by the next capture or start. */
+  configure(settings: PublisherSettings): void {
+    this.settings = settings;
+  }
+
+  get pc(): RTCPeerConnection | undefined {
+    return this.publisher?.pc;
+  }
+
+  /** The Janus ids, for diagnostics and tests. */
+  get ids(): { session?: number | undefined; handle?: string | undefined } {
+    return { session: this.publisher?.sessionId, handle: this.publisher?.handleId };
+  }
+
+  private setState(state: PublisherState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.emit('state', state);
+  }
+
+  private fail(error: unknown): void {
+    if (isAbortError(error)) return;
+    this.error = toWidgetError(error);
+    this.teardown();
+    this.setState('error');
+    this.emit('error', this.error);
+  }
+
+  private setStream(stream: MediaStream | undefined): void {
+    this.stream = stream;
+    this.emit('stream', stream);
+  }
+
+  /** Captures the local preview without publishing. */
+  async preview(): Promise<MediaStream> {
+    if (this.stream) return this.stream;
+    const signal = this.run.signal;
+    try {
+      const capture = await captureMedia(this.settings.capture, signal);
+      this.setStream(capture.stream);
+      this.applyEnabled();
+      if (capture.fallback) {
+        this.emit('fallback', {
+          reason: capture.fallback,
+          error: new JanusWidgetError('media-not-found', 'No camera was found: publishing audio only.'),
+        });
+      }
+      return capture.stream;
+    } catch (error) {
+      this.fail(error);
+      throw this.error ?? error;
+    }
+  }
+
+  /** Captures (if needed), joins the room and publishes; resolves when Janus accepted the stream. */
+  async start(): Promise<void> {
+    if (this.state === 'connecting' || this.state === 'live' || this.state === 'reconnecting') return;
+    if (this.state === 'error' || this.state === 'closed') this.run = new AbortController();
+    this.error = undefined;
+    this.setState('connecting');
+    const signal = this.run.signal;
+    try {
+      const [stream, options] = await Promise.all([this.preview(), connectOptions(this.settings.connection, signal)]);
+      await this.publishOnce(stream, options, signal);
+    } catch (error) {
+      this.fail(error);
+      if (!isAbortError(error)) throw this.error;
+    }
+  }
+
+  private async publishOnce(
+    stream: MediaStream,
+    options: Awaited<ReturnType<typeof connectOptions>>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { settings } = this;
+    const publisher = new VideoRoomPublisher({
+      ...options,
+      room: settings.connection.room,
+      pin: settings.connection.pin,
+      display: settings.display,
+      simulcast: settings.simulcast,
+      maxBitrate: settings.maxBitrate,
+      videoCodec: settings.videoCodec,
+    });
+    this.publisher = publisher;
+    publisher.on('lost', () => void this.recover(options, signal));
+    publisher.on('ice', (state) => {
+      if (state === 'failed') void this.recover(options, signal);
+    });
+    const { feedId } = await publisher.publish(stream, signal);
+    this.feedId = feedId;
+    this.emit('pc', publisher.pc);
+    await this.syncSending();
+    this.setState('live');
+    this.emit('published', { feedId, room: settings.connection.room });
+  }
+
+  /** Re-publishes the same stream on a fresh session after the connection dropped. */
+  private async recover(options: Awaited<ReturnType<typeof connectOptions>>, signal: AbortSignal): Promise<void> {
+    if (this.state !== 'live' || signal.aborted) return;
+    this.setState('reconnecting');
+    await this.dropPublisher();
+    for (let attempt = 0; ; attempt++) {
+      const delay = reconnectDelay(attempt);
+      if (delay === undefined) return this.fail(new JanusWidgetError('session-lost', 'The connection to Janus was lost and could not be restored.'));
+      try {
+        await sleep(delay, signal);
+        await this.publishOnce(this.stream!, options, signal);
+        return;
+      } catch (error) {
+        if (signal.aborted) return;
+        await this.dropPublisher();
+        // Only transport trouble is worth retrying; a refused join will be refused again.
+        const code = toWidgetError(error).code;
+        if (!['server-unreachable', 'session-lost', 'ice-failed', 'negotiation-failed', 'janus-error'].includes(code)) {
+          return this.fail(error);
+        }
+      }
+    }
+  }
+
+  /** Stops publishing (the preview stays). */
+  async stop(): Promise<void> {
+    const wasLive = this.state === 'live' || this.state === 'reconnecting';
+    this.run.abort();
+    this.run = new AbortController();
+    this.feedId = undefined;
+    await this.dropPublisher();
+    if (this.state !== 'closed') this.setState('idle');
+    if (wasLive) this.emit('unpublished', undefined);
+  }
+
+  private applyEnabled(): void {
+    for (const track of this.stream?.getAudioTracks() ?? []) track.enabled = this.audioEnabled;
+    for (const track of this.stream?.getVideoTracks() ?? []) track.enabled = this.videoEnabled;
+  }
+
+  /** Janus stops forwarding muted media, so subscribers really receive nothing. */
+  private async syncSending(): Promise<void> {
+    if (!this.audioEnabled) await this.publisher?.setSending('audio', false);
+    if (!this.videoEnabled) {
+      // Published with a disabled track so the transceiver exists; now release the camera.
+      this.videoEnabled = true;
+      await this.setVideoEnabled(false);
+    }
+  }
+
+  /** Microphone on/off: the track is disabled and Janus stops forwarding audio. */
+  async setAudioEnabled(enabled: boolean): Promise<void> {
+    this.audioEnabled = enabled;
+    this.applyEnabled();
+    await this.publisher?.setSending('audio', enabled);
+  }
+
+  /**
+   * Camera on/off. While publishing, off stops the camera (its light goes out) and Janus stops
+   * forwarding video; before publishing the track is only disabled, so the video transceiver
+   * still gets negotiated.
+   */
+  async setVideoEnabled(enabled: boolean): Promise<void> {
+    if (this.videoEnabled === enabled) return;
+    this.videoEnabled = enabled;
+    const stream = this.stream;
+    if (!stream || this.settings.capture.video === 'none') return;
+    if (enabled) {
+      const disabled = stream.getVideoTracks().find((track) => track.readyState === 'live');
+      if (disabled) disabled.enabled = true;
+      else await this.replaceVideo(this.settings.capture);
+      await this.publisher?.setSending('video', true);
+    } else if (this.publisher) {
+      await this.publisher.setSending('video', false);
+      for (const track of stream.getVideoTracks()) {
+        track.stop();
+        stream.removeTrack(track);
+      }
+      await this.publisher.replaceTrack('video', null).catch(() => {});
+    } else {
+      for (const track of stream.getVideoTracks()) track.enabled = false;
+    }
+    this.setStream(stream);
+  }
+
+  private async replaceVideo(capture: CaptureOptions): Promise<void> {
+    const fresh =
+      capture.video === 'screen'
+        ? await navigator.mediaDevices.getDisplayMedia({ video: true })
+        : await navigator.mediaDevices.getUserMedia({ video: videoConstraints(capture) });
+    const track = fresh.getVideoTracks()[0]!;
+    const stream = this.stream!;
+    for (const old of stream.getVideoTracks()) {
+      old.stop();
+      stream.removeTrack(old);
+    }
+    stream.addTrack(track);
+    await this.publisher?.replaceTrack('video', track);
+    this.setStream(stream);
+  }
+
+  /** Switches the camera or microphone (or camera <-> screen) without renegotiating. */
+  async switchSource(change: Partial<Pick<CaptureOptions, 'video' | 'videoDevice' | 'audioDevice'>>): Promise<void> {
+    const capture = { ...this.settings.capture, ...change };
+    this.settings = { ...this.settings, capture };
+    if (!this.stream) return;
+    try {
+      if ('audioDevice' in change) {
+        const fresh = await navigator.mediaDevices.getUserMedia({ audio: audioConstraints(capture) });
+        const track = fresh.getAudioTracks()[0]!;
+        track.enabled = this.audioEnabled;
+        const stream = this.stream;
+        const old = stream.getAudioTracks();
+        stream.addTrack(track);
+        await this.publisher?.replaceTrack('audio', track);
+        for (const previous of old) {
+          previous.stop();
+          stream.removeTrack(previous);
+        }
+        this.setStream(stream);
+      }
+      if (('video' in change || 'videoDevice' in change) && this.videoEnabled) await this.replaceVideo(capture);
+    } catch (error) {
+      throw fromMediaError(error, capture.video === 'screen' ? 'screen' : 'camera');
+    }
+  }
+
+  private async dropPublisher(): Promise<void> {
+    const publisher = this.publisher;
+    if (!publisher) return;
+    this.publisher = undefined;
+    this.emit('pc', undefined);
+    await publisher.dispose();
+  }
+
+  private teardown(): void {
+    this.run.abort();
+    void this.dropPublisher();
+    stopStream(this.stream);
+    this.setStream(undefined);
+  }
+
+  /** Stops everything: tracks, publishing, handle, session share. */
+  async dispose(): Promise<void> {
+    this.run.abort();
+    stopStream(this.stream);
+    this.stream = undefined;
+    await this.dropPublisher();
+    this.setState('closed');
+    this.removeAllListeners();
+  }
+}

@@ -1,0 +1,104 @@
+import { JanusWidgetError, fromMediaError, throwIfAborted } from './errors.js';
+
+export type VideoSource = 'camera' | 'screen' | 'none';
+export type AudioSource = 'microphone' | 'none';
+
+export interface CaptureOptions {
+  video: VideoSource;
+  audio: AudioSource;
+  videoDevice?: string | undefined;
+  audioDevice?: string | undefined;
+  width?: number | undefined;
+  height?: number | undefined;
+  frameRate?: number | undefined;
+  facingMode?: string | undefined;
+  /** Override everything above for video. */
+  videoConstraints?: MediaTrackConstraints | undefined;
+  /** Override everything above for audio. */
+  audioConstraints?: MediaTrackConstraints | undefined;
+}
+
+export interface Capture {
+  stream: MediaStream;
+  /** Set when the camera was missing and the capture fell back to audio only. */
+  fallback?: 'audio-only';
+}
+
+export function videoConstraints(options: CaptureOptions): MediaTrackConstraints {
+  if (options.videoConstraints) return options.videoConstraints;
+  const constraints: MediaTrackConstraints = {};
+  if (options.width) constraints.width = { ideal: options.width };
+  if (options.height) constraints.height = { ideal: options.height };
+  if (options.frameRate) constraints.frameRate = { ideal: options.frameRate };
+  if (options.videoDevice) constraints.deviceId = { exact: options.videoDevice };
+  else if (options.facingMode) constraints.facingMode = options.facingMode;
+  return constraints;
+}
+
+export function audioConstraints(options: CaptureOptions): MediaTrackConstraints {
+  if (options.audioConstraints) return options.audioConstraints;
+  const constraints: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
+  if (options.audioDevice) constraints.deviceId = { exact: options.audioDevice };
+  return constraints;
+}
+
+/** Stops every track of a stream (the camera light goes off). */
+export function stopStream(stream: MediaStream | undefined): void {
+  for (const track of stream?.getTracks() ?? []) track.stop();
+}
+
+async function withAbort(capture: Promise<MediaStream>, signal: AbortSignal | undefined): Promise<MediaStream> {
+  const stream = await capture;
+  if (signal?.aborted) {
+    stopStream(stream);
+    throwIfAborted(signal);
+  }
+  return stream;
+}
+
+async function captureScreen(options: CaptureOptions, signal?: AbortSignal): Promise<MediaStream> {
+  const screen = await withAbort(
+    navigator.mediaDevices.getDisplayMedia({ video: options.videoConstraints ?? { frameRate: { ideal: options.frameRate ?? 30 } } }),
+    signal,
+  ).catch((error) => {
+    throw fromMediaError(error, 'screen');
+  });
+  if (options.audio === 'none') return screen;
+  try {
+    const mic = await withAbort(navigator.mediaDevices.getUserMedia({ audio: audioConstraints(options) }), signal);
+    return new MediaStream([...mic.getAudioTracks(), ...screen.getVideoTracks()]);
+  } catch (error) {
+    stopStream(screen);
+    throw signal?.aborted ? error : fromMediaError(error);
+  }
+}
+
+/**
+ * Captures what a publisher sends. When only the camera is missing, it falls back to an
+ * audio-only capture (audio first) and says so in `fallback`.
+ */
+export async function captureMedia(options: CaptureOptions, signal?: AbortSignal): Promise<Capture> {
+  throwIfAborted(signal);
+  if (!navigator.mediaDevices?.getUserMedia) {
+    throw new JanusWidgetError('media-not-found', 'This browser cannot capture media (a secure https page is required).');
+  }
+  if (options.video === 'none' && options.audio === 'none') {
+    throw new JanusWidgetError('invalid-config', 'Nothing to publish: both video and audio are "none".');
+  }
+  if (options.video === 'screen') return { stream: await captureScreen(options, signal) };
+  const audio = options.audio === 'none' ? false : audioConstraints(options);
+  const video = options.video === 'none' ? false : videoConstraints(options);
+  try {
+    return { stream: await withAbort(navigator.mediaDevices.getUserMedia({ audio, video }), signal) };
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    const failure = fromMediaError(error);
+    if (failure.code !== 'media-not-found' || !audio || !video) throw failure;
+    try {
+      const stream = await withAbort(navigator.mediaDevices.getUserMedia({ audio }), signal);
+      return { stream, fallback: 'audio-only' };
+    } catch {
+      throw failure;
+    }
+  }
+}

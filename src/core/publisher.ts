@@ -1,0 +1,243 @@
+import { Emitter } from './emitter.js';
+import { JanusWidgetError, throwIfAborted, toWidgetError } from './errors.js';
+import type { ConnectOptions, Jsep, PluginData, PluginHandle, TrackOption } from './janus.js';
+import { acquireSession, type SessionLease } from './session.js';
+
+export type VideoCodec = 'vp8' | 'h264' | 'vp9' | 'av1';
+
+export interface PublishOptions extends Omit<ConnectOptions, 'signal'> {
+  room: number | string;
+  pin?: string | undefined;
+  display?: string | undefined;
+  /** Three rid layers h/m/l for camera video. */
+  simulcast: boolean;
+  /** Bits per second for the whole video; sent to Janus and applied to the encodings. */
+  maxBitrate?: number | undefined;
+  videoCodec?: VideoCodec | undefined;
+}
+
+export interface PublisherEvents {
+  /** The PeerConnection went up (true) or down (false). */
+  webrtc: boolean;
+  ice: string;
+  slowlink: { uplink: boolean; lost: number };
+  /** The session or the handle was lost; the publisher is unusable and should be re-created. */
+  lost: JanusWidgetError;
+}
+
+/** Per-layer upper bitrates for a total budget, in the 4:2:1 ratio of janus.js's defaults. */
+export function simulcastBitrates(total: number | undefined): { high: number; medium: number; low: number } {
+  if (!total) return { high: 900_000, medium: 300_000, low: 100_000 };
+  const high = Math.round(total * (9 / 13));
+  const medium = Math.round(total * (3 / 13));
+  return { high, medium, low: Math.max(30_000, total - high - medium) };
+}
+
+/** The codec Janus picked for the first m-line of a kind, read from its answer; undefined if rejected. */
+export function answeredCodec(sdp: string | undefined, kind: 'audio' | 'video'): string | undefined {
+  const mLine = new RegExp(`^m=${kind} (\\d+) \\S+ (\\d+)`, 'm').exec(sdp ?? '');
+  if (!sdp || !mLine || mLine[1] === '0') return undefined;
+  const section = sdp.slice(mLine.index).split(/\r?\nm=/)[0]!;
+  return new RegExp(`^a=rtpmap:${mLine[2]} ([\\w-]+)/`, 'm').exec(section)?.[1]?.toLowerCase();
+}
+
+/**
+ * One VideoRoom publisher: joins a room and publishes a MediaStream, once.
+ * Reconnection is done by creating a new one (see the controller), so this stays a plain sequence.
+ */
+export class VideoRoomPublisher extends Emitter<PublisherEvents> {
+  private lease: SessionLease | undefined;
+  private handle: PluginHandle | undefined;
+  private disposed = false;
+  private readonly offTeardown: Array<() => void> = [];
+  private mids: Partial<Record<'audio' | 'video', string>> = {};
+  /** The feed id Janus gave this publisher. */
+  feedId: number | string | undefined;
+  /** The Janus session and handle ids, for diagnostics and tests. */
+  sessionId: number | undefined;
+  handleId: string | undefined;
+
+  constructor(readonly options: PublishOptions) {
+    super();
+  }
+
+  /** The PeerConnection once publishing. */
+  get pc(): RTCPeerConnection | undefined {
+    return this.handle?.pc;
+  }
+
+  /** Joins the room and publishes the stream's tracks; resolves once Janus answered. */
+  async publish(stream: MediaStream, signal?: AbortSignal): Promise<{ feedId: number | string }> {
+    const { options } = this;
+    try {
+      this.lease = await acquireSession({ ...options, signal });
+      const connection = this.lease.connection;
+      this.sessionId = connection.sessionId;
+      this.offTeardown.push(connection.on('lost', (error) => this.emit('lost', error)));
+      this.handle = await connection.attach(signal);
+      this.handleId = this.handle.id;
+      this.watch(this.handle);
+      throwIfAborted(signal);
+
+      const audio = stream.getAudioTracks()[0];
+      const video = stream.getVideoTracks()[0];
+      const tracks: TrackOption[] = [];
+      if (audio) tracks.push({ type: 'audio', capture: audio, recv: false });
+      if (video) {
+        const isScreen = /screen|window|tab|monitor/i.test(video.label) || video.getSettings().displaySurface !== undefined;
+        const videoTrack: TrackOption & { codec?: string } = {
+          type: isScreen ? 'screen' : 'video',
+          capture: video,
+          recv: false,
+          simulcast: options.simulcast && !isScreen,
+        };
+        if (videoTrack.simulcast) videoTrack.simulcastMaxBitrates = simulcastBitrates(options.maxBitrate);
+        if (options.videoCodec) videoTrack.codec = options.videoCodec;
+        tracks.push(videoTrack);
+      }
+      const offer = await this.handle.createOffer(tracks);
+      throwIfAborted(signal);
+      const message: Record<string, unknown> = {
+        request: 'joinandconfigure',
+        ptype: 'publisher',
+        room: options.room,
+        audio: Boolean(audio),
+        video: Boolean(video),
+      };
+      if (options.pin) message['pin'] = options.pin;
+      if (options.display) message['display'] = options.display;
+      if (options.maxBitrate) message['bitrate'] = options.maxBitrate;
+      if (options.videoCodec) message['videocodec'] = options.videoCodec;
+      const mediaUp = whenPeerConnected(this.handle, signal);
+      mediaUp.catch(() => {});
+      const { data, jsep } = await this.handle.request(message, (reply, answer) => reply['videoroom'] === 'joined' && Boolean(answer), {
+        jsep: offer,
+        signal,
+      });
+      await this.handle.handleRemoteJsep(jsep as Jsep);
+      this.checkCodec(jsep, Boolean(video));
+      this.rememberMids();
+      this.feedId = data['id'] as number | string;
+      if (options.maxBitrate && !options.simulcast) this.capBitrate(options.maxBitrate);
+      // Subscribers can only see a feed once its PeerConnection is up.
+      await mediaUp;
+      return { feedId: this.feedId };
+    } catch (error) {
+      await this.dispose();
+      throw error;
+    }
+  }
+
+  private watch(handle: PluginHandle): void {
+    this.offTeardown.push(
+      handle.on('webrtc', ({ up }) => this.emit('webrtc', up)),
+      handle.on('ice', ({ state }) => this.emit('ice', state)),
+      handle.on('slowlink', ({ uplink, lost }) => this.emit('slowlink', { uplink, lost })),
+      handle.on('detached', () => {
+        if (!this.disposed) this.emit('lost', new JanusWidgetError('session-lost', 'Janus detached the publisher'));
+      }),
+    );
+  }
+
+  private checkCodec(jsep: Jsep | undefined, sentVideo: boolean): void {
+    if (!sentVideo) return;
+    const codec = answeredCodec(jsep?.sdp, 'video');
+    const wanted = this.options.videoCodec;
+    if (!codec || (wanted && codec !== wanted)) {
+      throw new JanusWidgetError(
+        'codec-refused',
+        `The room does not accept ${wanted ? wanted.toUpperCase() : 'this'} video${codec ? ` (it offered ${codec.toUpperCase()})` : ''}.`,
+      );
+    }
+  }
+
+  private rememberMids(): void {
+    for (const transceiver of this.pc?.getTransceivers() ?? []) {
+      const kind = transceiver.sender.track?.kind as 'audio' | 'video' | undefined;
+      if (kind && transceiver.mid && !this.mids[kind]) this.mids[kind] = transceiver.mid;
+    }
+  }
+
+  private capBitrate(bitrate: number): void {
+    const sender = this.pc?.getSenders().find((s) => s.track?.kind === 'video');
+    if (!sender) return;
+    const parameters = sender.getParameters();
+    for (const encoding of parameters.encodings ?? []) encoding.maxBitrate = bitrate;
+    void sender.setParameters(parameters).catch(() => {});
+  }
+
+  /** Tells Janus to relay (or stop relaying) one kind of media; Janus stops forwarding at once. */
+  async setSending(kind: 'audio' | 'video', send: boolean): Promise<void> {
+    const mid = this.mids[kind];
+    if (!this.handle || mid === undefined) return;
+    await this.handle.request({ request: 'configure', streams: [{ mid, send }] }, isConfigured);
+  }
+
+  /** Changes the bitrate cap Janus announces via REMB (bps; 0 = no cap). */
+  async setBitrate(bitrate: number): Promise<void> {
+    if (!this.handle) return;
+    await this.handle.request({ request: 'configure', bitrate }, isConfigured);
+  }
+
+  /** Swaps the track of one kind without renegotiating (device switch, camera <-> screen). */
+  async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
+    const sender = this.pc?.getTransceivers().find((t) => t.mid === this.mids[kind])?.sender;
+    if (!sender) throw new JanusWidgetError('negotiation-failed', `Nothing to replace: no ${kind} is being published.`);
+    await sender.replaceTrack(track).catch((error: unknown) => {
+      throw toWidgetError(error, 'negotiation-failed');
+    });
+  }
+
+  /** Stops publishing, leaves the room, detaches and releases the session. Safe to call twice. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const off of this.offTeardown.splice(0)) off();
+    const handle = this.handle;
+    this.handle = undefined;
+    if (handle && !handle.detached) {
+      // Best effort: the handle's detach below also makes Janus drop the publisher.
+      await handle.send({ request: 'leave' }).catch(() => {});
+      await handle.detach();
+    }
+    this.lease?.release();
+    this.lease = undefined;
+    this.removeAllListeners();
+  }
+}
+
+/** Time allowed for ICE and DTLS to complete before publishing or subscribing counts as failed. */
+export const MEDIA_TIMEOUT_MS = 15000;
+
+/** Resolves when the handle's PeerConnection is up; rejects with `ice-failed` when ICE fails or times out. */
+export function whenPeerConnected(handle: PluginHandle, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const offs: Array<() => void> = [];
+    const done = (error?: unknown) => {
+      for (const off of offs) off();
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onAbort = () => done(signal!.reason);
+    const timer = setTimeout(
+      () => done(new JanusWidgetError('ice-failed', 'No media connection to Janus could be established (ICE timed out).')),
+      MEDIA_TIMEOUT_MS,
+    );
+    signal?.addEventListener('abort', onAbort, { once: true });
+    offs.push(
+      handle.on('webrtc', ({ up }) => {
+        if (up) done();
+        else done(new JanusWidgetError('ice-failed', 'The media connection to Janus went down.'));
+      }),
+      handle.on('ice', ({ state }) => {
+        if (state === 'failed') done(new JanusWidgetError('ice-failed', 'No route to Janus for media (ICE failed): check STUN/TURN and firewalls.'));
+      }),
+    );
+  });
+}
+
+function isConfigured(data: PluginData): boolean {
+  return data['configured'] === 'ok';
+}

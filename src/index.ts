@@ -1,0 +1,10 @@
+// Side-effect-free entry for bundler users: classes and types, no custom element registered.
+export * from './core/errors.js';
+export { VideoRoomPublisher, type PublishOptions, type VideoCodec } from './core/publisher.js';
+export { VideoRoomSubscriber, type SubscribeOptions, type SubscribedStream, type LayerChoice } from './core/subscriber.js';
+export { acquireSession, pooledSessionCount, type SessionLease } from './core/session.js';
+export { captureMedia, stopStream, type CaptureOptions, type Capture } from './core/media.js';
+export { LivePublisher, type PublisherState, type PublisherSettings } from './core/live-publisher.js';
+export { parseConnection, type ConnectionConfig } from './core/config.js';
+export { JanusPublisher, PUBLISHER_STRINGS } from './components/janus-publisher/janus-publisher.js';
+export type * from './components/shared/events.js';

@@ -1,0 +1,48 @@
+// Serves the repository (built bundle, test pages) on loopback, plus a TURN REST credentials endpoint.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { turnRestCredentials } from '../../demo/server/stack.mjs';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.css': 'text/css',
+  '.map': 'application/json',
+};
+
+/**
+ * @param {{ root: string, port?: number, turn?: { urls: string[], secret: string } }} options
+ * @returns {Promise<{ url: string, close(): Promise<void> }>}
+ */
+export async function startStaticServer({ root, port = 0, turn }) {
+  const server = createServer(async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname === '/turn-credentials' && turn) {
+      // `?fail=1` lets tests exercise the failure path; `?ttl=` short lifetimes exercise refresh.
+      if (url.searchParams.has('fail')) return void response.writeHead(503).end();
+      const ttl = Number(url.searchParams.get('ttl') ?? 3600);
+      const body = { ...turnRestCredentials(turn.secret, ttl, 'e2e'), uris: turn.urls };
+      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      return void response.end(JSON.stringify(body));
+    }
+    const path = normalize(join(root, decodeURIComponent(url.pathname)));
+    if (!path.startsWith(root)) return void response.writeHead(403).end();
+    try {
+      const file = (await stat(path)).isDirectory() ? join(path, 'index.html') : path;
+      const body = await readFile(file);
+      response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      response.end(body);
+    } catch {
+      response.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const address = server.address();
+  return {
+    url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,154 @@
+#!/usr/bin/env node
+// The one test command (`npm test`): installs what is missing, type-checks, lints, checks the
+// manifest, builds, starts the real stack, runs the browser and end-to-end suites, stops
+// everything and prints one `N passed, N failed` line. Node built-ins only: it runs before `npm ci`.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureInstalled, startStack } from '../demo/server/stack.mjs';
+import { ensureDependencies } from '../demo/server/deps.mjs';
+
+// Test ports differ from the demo's defaults, so `npm test` runs beside a running `npm start`.
+const TEST_PORTS = {
+  JANUS_WS_PORT: '18188',
+  JANUS_HTTP_PORT: '18088',
+  JANUS_ADMIN_PORT: '17088',
+  TURN_PORT: '13478',
+  TURN_REST_PORT: '13479',
+  TURN_RELAY_RANGE: '49300-49340',
+  TURN_REST_RELAY_RANGE: '49341-49380',
+};
+for (const [name, value] of Object.entries(TEST_PORTS)) process.env[name] ||= value;
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const started = Date.now();
+let passed = 0;
+let failed = 0;
+
+function run(command, args, options = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: 'inherit', ...options });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+/** Runs one check that counts as one test. */
+async function check(name, command, args, options) {
+  console.log(`\n=== ${name}`);
+  const code = await run(command, args, options);
+  if (code === 0) passed++;
+  else {
+    failed++;
+    console.log(`✗ ${name} failed (exit ${code})`);
+  }
+  return code === 0;
+}
+
+async function manifestIsCurrent() {
+  // cem treats --outdir as relative to the working directory, so the scratch folder lives in the repo.
+  const out = mkdtempSync(join(root, '.cem-check-'));
+  try {
+    const code = await run(
+      bin('cem'),
+      ['analyze', '--litelement', '--globs', 'src/components/**/*.ts', '--outdir', relative(root, out)],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+    if (code !== 0) return 1;
+    const fresh = readFileSync(join(out, 'custom-elements.json'), 'utf8');
+    const committed = existsSync(join(root, 'custom-elements.json'))
+      ? readFileSync(join(root, 'custom-elements.json'), 'utf8')
+      : '';
+    if (fresh === committed) return 0;
+    console.log('custom-elements.json differs from a fresh analysis: run `npm run manifest` and commit it.');
+    return 1;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+function e2eFiles() {
+  return readdirSync(join(root, 'test/e2e'))
+    .filter((name) => name.endsWith('.e2e.ts'))
+    .sort()
+    .map((name) => `test/e2e/${name}`);
+}
+
+// TEST_SUITES=e2e (or checks,wtr) narrows a local run; CI runs everything.
+const suites = new Set((process.env.TEST_SUITES ?? 'checks,wtr,e2e').split(','));
+
+async function main() {
+  await ensureDependencies(root);
+  await ensureInstalled();
+
+  if (suites.has('checks')) {
+    await check('typecheck (tsc)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+    await check('lint (lit-analyzer)', bin('lit-analyzer'), ['src/components', '--strict', '--quiet']);
+    console.log('\n=== manifest drift (custom-elements.json)');
+    const manifestCode = await manifestIsCurrent();
+    if (manifestCode === 0) passed++;
+    else failed++;
+  }
+  const built = await check('build', 'npm', ['run', '--silent', 'build:bundle']);
+
+  const stack = await startStack();
+  const { startStaticServer } = await import('./e2e/static-server.mjs');
+  const server = await startStaticServer({ root, turn: stack.turn.rest });
+  const stackInfo = JSON.stringify({ baseUrl: server.url, janus: stack.janus, turn: stack.turn });
+  const env = { ...process.env, E2E_STACK: stackInfo };
+  try {
+    if (suites.has('wtr')) await runBrowserTests(stack, env);
+    if (built && suites.has('e2e')) await runEndToEndTests(stack, env);
+  } finally {
+    await server.close();
+    await stack.stop();
+  }
+}
+
+async function runBrowserTests(stack, env) {
+  console.log('\n=== unit and component tests (web-test-runner, Chromium)');
+  const counts = join(stack.folder, 'wtr-counts.json');
+  const wtrCode = await run(bin('wtr'), ['--config', 'test/web-test-runner.config.mjs'], {
+    env: { ...env, WTR_COUNT_FILE: counts },
+  });
+  const wtr = existsSync(counts) ? JSON.parse(readFileSync(counts, 'utf8')) : { passed: 0, failed: 1 };
+  passed += wtr.passed;
+  failed += wtr.failed + (wtrCode !== 0 && wtr.failed === 0 ? 1 : 0);
+}
+
+async function runEndToEndTests(stack, env) {
+  console.log('\n=== end-to-end tests (node:test, real Janus + coturn + Chromium)');
+  const tap = join(stack.folder, 'e2e.tap');
+  const e2eCode = await run(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--test',
+      '--test-concurrency=1',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      ...(process.env.E2E_FILES ? process.env.E2E_FILES.split(' ') : e2eFiles()),
+    ],
+    { env },
+  );
+  const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  const count = (name) => Number(new RegExp(`^# ${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  passed += count('pass');
+  failed += count('fail') + (e2eCode !== 0 && count('fail') === 0 ? 1 : 0);
+}
+
+try {
+  await main();
+} catch (error) {
+  failed++;
+  console.error(error);
+}
+console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s)`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
