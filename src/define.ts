@@ -1,10 +1,12 @@
 // Registers <janus-publisher>, <janus-viewer> and <janus-stats>: the entry of the CDN bundle.
 import { JanusPublisher } from './components/janus-publisher/janus-publisher.js';
+import { JanusViewer } from './components/janus-viewer/janus-viewer.js';
 
 export * from './index.js';
 
 const elements: Record<string, CustomElementConstructor> = {
   'janus-publisher': JanusPublisher,
+  'janus-viewer': JanusViewer,
 };
 
 for (const [tag, element] of Object.entries(elements)) {

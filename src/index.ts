@@ -8,3 +8,5 @@ export { LivePublisher, type PublisherState, type PublisherSettings } from './co
 export { parseConnection, type ConnectionConfig } from './core/config.js';
 export { JanusPublisher, PUBLISHER_STRINGS } from './components/janus-publisher/janus-publisher.js';
 export type * from './components/shared/events.js';
+export { RoomViewer, type ViewerState, type ViewerSettings, type Quality, type WatchedFeed } from './core/room-viewer.js';
+export { JanusViewer, VIEWER_STRINGS } from './components/janus-viewer/janus-viewer.js';

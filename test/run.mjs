@@ -3,7 +3,7 @@
 // manifest, builds, starts the real stack, runs the browser and end-to-end suites, stops
 // everything and prints one `N passed, N failed` line. Node built-ins only: it runs before `npm ci`.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureInstalled, startStack } from '../demo/server/stack.mjs';
@@ -47,25 +47,25 @@ async function check(name, command, args, options) {
 }
 
 async function manifestIsCurrent() {
-  // cem treats --outdir as relative to the working directory, so the scratch folder lives in the repo.
+  // cem treats --outdir as relative to the working directory, so the scratch folder lives in the
+  // repo; it also rewrites package.json's `customElements` to that folder, so package.json is restored.
   const out = mkdtempSync(join(root, '.cem-check-'));
+  const packageJson = readFileSync(join(root, 'package.json'));
   try {
     const code = await run(
       bin('cem'),
       ['analyze', '--litelement', '--globs', 'src/components/**/*.ts', '--outdir', relative(root, out)],
-      {
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
+      { stdio: ['ignore', 'ignore', 'inherit'] },
     );
     if (code !== 0) return 1;
     const fresh = readFileSync(join(out, 'custom-elements.json'), 'utf8');
-    const committed = existsSync(join(root, 'custom-elements.json'))
-      ? readFileSync(join(root, 'custom-elements.json'), 'utf8')
-      : '';
+    const committedPath = join(root, 'custom-elements.json');
+    const committed = existsSync(committedPath) ? readFileSync(committedPath, 'utf8') : '';
     if (fresh === committed) return 0;
     console.log('custom-elements.json differs from a fresh analysis: run `npm run manifest` and commit it.');
     return 1;
   } finally {
+    writeFileSync(join(root, 'package.json'), packageJson);
     rmSync(out, { recursive: true, force: true });
   }
 }
@@ -77,8 +77,8 @@ function e2eFiles() {
     .map((name) => `test/e2e/${name}`);
 }
 
-// TEST_SUITES=e2e (or checks,wtr) narrows a local run; CI runs everything.
-const suites = new Set((process.env.TEST_SUITES ?? 'checks,wtr,e2e').split(','));
+// TEST_SUITES=e2e (or checks,build,wtr) narrows a local run; CI runs everything.
+const suites = new Set((process.env.TEST_SUITES ?? 'checks,build,wtr,e2e').split(','));
 
 async function main() {
   await ensureDependencies(root);
@@ -92,7 +92,7 @@ async function main() {
     if (manifestCode === 0) passed++;
     else failed++;
   }
-  const built = await check('build', 'npm', ['run', '--silent', 'build:bundle']);
+  const built = suites.has('build') ? await check('build', 'npm', ['run', '--silent', 'build:bundle']) : true;
 
   const stack = await startStack();
   const { startStaticServer } = await import('./e2e/static-server.mjs');

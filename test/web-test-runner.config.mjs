@@ -3,6 +3,35 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { defaultReporter } from '@web/test-runner';
 import { chromiumArgs, chromiumPath } from './chromium.mjs';
+import { adminHandles, createRoom, listParticipants } from './janus-api.mjs';
+
+/**
+ * Lets component tests in the browser reach the real stack started by test/run.mjs:
+ * GET /__stack, POST /__room (body: room options), GET /__handles?session=N, GET /__participants?room=N.
+ */
+function stackPlugin() {
+  const json = (body) => ({ body: JSON.stringify(body), type: 'application/json' });
+  return {
+    name: 'janus-stack',
+    async serve(context) {
+      const query = new URLSearchParams(context.querystring);
+      switch (context.path) {
+        case '/__stack':
+          return { body: process.env.E2E_STACK ?? '{}', type: 'application/json' };
+        case '/__room': {
+          const options = JSON.parse(query.get('options') ?? '{}');
+          return json({ room: await createRoom(options) });
+        }
+        case '/__handles':
+          return json({ handles: await adminHandles(Number(query.get('session'))) });
+        case '/__participants':
+          return json({ participants: await listParticipants(Number(query.get('room'))) });
+        default:
+          return undefined;
+      }
+    },
+  };
+}
 
 /** Writes `{passed, failed}` for test/run.mjs, which prints one summary line for all suites. */
 function countingReporter(file) {
@@ -35,7 +64,7 @@ export default {
   concurrency: 1,
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 300000,
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: new URL('../tsconfig.json', import.meta.url).pathname })],
+  plugins: [stackPlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: new URL('../tsconfig.json', import.meta.url).pathname })],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

@@ -1,6 +1,7 @@
 import { Emitter } from './emitter.js';
 import { JanusWidgetError, throwIfAborted } from './errors.js';
 import type { ConnectOptions, Jsep, PluginData, PluginHandle } from './janus.js';
+import { whenPeerConnected } from './publisher.js';
 import { acquireSession, type SessionLease } from './session.js';
 
 export type FeedId = number | string;
@@ -83,6 +84,13 @@ export class VideoRoomSubscriber extends Emitter<SubscriberEvents> {
 
   get pc(): RTCPeerConnection | undefined {
     return this.handle?.pc;
+  }
+
+  /** Resolves once the PeerConnection is up; rejects with `ice-failed` if it cannot come up. */
+  whenConnected(signal?: AbortSignal): Promise<void> {
+    if (!this.handle) return Promise.reject(new JanusWidgetError('session-lost', 'Not connected'));
+    if (this.pc?.connectionState === 'connected') return Promise.resolve();
+    return whenPeerConnected(this.handle, signal);
   }
 
   /** Connects and attaches the handle without subscribing yet (so it can overlap other work). */

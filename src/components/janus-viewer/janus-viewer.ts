@@ -1,0 +1,353 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { JanusWidgetError } from '../../core/errors.js';
+import { autoQuality } from '../../core/layer-policy.js';
+import type { Quality, ViewerSettings, ViewerState, WatchedFeed } from '../../core/room-viewer.js';
+import { ViewerController } from '../../controllers/viewer-controller.js';
+import { JanusRoomElement } from '../shared/room-element.js';
+import { widgetEvent } from '../shared/events.js';
+import { videoFrameStyles } from '../shared/styles.js';
+import { viewerStyles } from './styles.js';
+
+/** Every visible string, overridable through the `strings` property (i18n). */
+export const VIEWER_STRINGS = {
+  idle: 'Starting…',
+  connecting: 'Connecting…',
+  waiting: 'Waiting for the broadcast to start…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  error: 'Error',
+  closed: 'Stopped',
+  unmute: 'Unmute',
+  mute: 'Mute',
+  volume: 'Volume',
+  quality: 'Quality',
+  auto: 'Auto',
+  high: 'High',
+  medium: 'Medium',
+  low: 'Low',
+  audio: 'Audio only',
+  fullscreen: 'Full screen',
+  pictureInPicture: 'Picture in picture',
+  controls: 'Player controls',
+};
+
+export type QualityChoice = 'auto' | Quality;
+const QUALITIES: readonly QualityChoice[] = ['auto', 'high', 'medium', 'low', 'audio'];
+
+/**
+ * Plays the live video of a Janus VideoRoom: one publisher, or every publisher in a grid.
+ *
+ * @tag janus-viewer
+ * @summary Watches a Janus VideoRoom with one tag.
+ *
+ * @slot placeholder - Shown while waiting for a publisher.
+ * @slot overlay - Content over the video (e.g. `<janus-stats>`).
+ * @slot controls - Replaces the built-in control bar.
+ * @slot error - Replaces the error message.
+ *
+ * @fires janus-state - The state changed. `detail: {state, previous}`.
+ * @fires janus-error - A failure. `detail: {code, message, janusCode?}`.
+ * @fires janus-feed-added - A publisher's tile appeared. `detail: {feedId, display}`.
+ * @fires janus-feed-removed - A publisher's tile went away. `detail: {feedId, display}`.
+ * @fires janus-quality - The received layer changed. `detail: {quality, reason, feedId}`.
+ * @fires janus-playing - A tile rendered its first frame. `detail: {feedId, display}`.
+ *
+ * @csspart base - The frame around everything.
+ * @csspart grid - The tile grid.
+ * @csspart tile - One publisher's tile.
+ * @csspart video - A tile's `<video>`.
+ * @csspart name - A tile's publisher name.
+ * @csspart placeholder - Shown while waiting.
+ * @csspart status - The state line.
+ * @csspart error - The error message.
+ * @csspart controls - The control bar.
+ * @csspart button - Every control button.
+ * @csspart unmute-button - Shown when the browser blocked sound.
+ * @csspart mute-button - Sound on/off.
+ * @csspart volume - The volume slider.
+ * @csspart quality-select - The quality menu.
+ * @csspart fullscreen-button - Full screen.
+ * @csspart pip-button - Picture in picture.
+ *
+ * @cssprop [--janus-bg=#111] - Background.
+ * @cssprop [--janus-color=#fff] - Text colour.
+ * @cssprop [--janus-font=14px/1.4 system-ui, sans-serif] - Font.
+ * @cssprop [--janus-radius=8px] - Corner radius.
+ * @cssprop [--janus-aspect-ratio=16 / 9] - Aspect ratio of the frame.
+ * @cssprop [--janus-video-fit=cover] - object-fit of the videos.
+ * @cssprop [--janus-grid-gap=4px] - Gap between tiles.
+ * @cssprop [--janus-tile-bg=#000] - Tile background.
+ * @cssprop [--janus-name-bg=rgb(0 0 0 / 0.55)] - Background of the name label.
+ * @cssprop [--janus-inset=8px] - Distance of overlays from the edges.
+ * @cssprop [--janus-focus-ring=#4fc3f7] - Keyboard focus outline colour.
+ *
+ * @cssstate idle - Not started.
+ * @cssstate connecting - Joining the room.
+ * @cssstate waiting - Joined; nobody (or not the chosen publisher) is publishing.
+ * @cssstate live - Media is flowing.
+ * @cssstate reconnecting - Connection lost, retrying.
+ * @cssstate error - Failed; see the `error` property.
+ * @cssstate closed - Removed or stopped.
+ */
+export class JanusViewer extends JanusRoomElement<ViewerState> {
+  static override styles = [videoFrameStyles, viewerStyles];
+
+  /** Read-only: `idle` | `connecting` | `waiting` | `live` | `reconnecting` | `error` | `closed`. */
+  declare state: ViewerState;
+
+  /** Watch only this publisher (its feed id); waits for it if it is not publishing yet. */
+  @property() feed = '';
+
+  /** Watch only the publisher with this display name. */
+  @property() display = '';
+
+  /** At most this many tiles (0 = all). */
+  @property({ type: Number, attribute: 'max-feeds' }) maxFeeds = 0;
+
+  /** `auto` (default: by size, visibility and network), `high`, `medium`, `low` or `audio`. */
+  @property() quality: QualityChoice = 'auto';
+
+  /** Start muted on purpose (also set when the browser blocks sound). */
+  @property({ type: Boolean, reflect: true }) muted = false;
+
+  /** Sound volume, 0 to 1. */
+  @property({ type: Number }) volume = 1;
+
+  /** Read-only: the layer actually received (of the first tile). */
+  @property({ attribute: 'current-quality', reflect: true }) currentQuality: Quality | '' = '';
+
+  /** Overrides for the visible strings. */
+  @property({ attribute: false }) strings: Partial<typeof VIEWER_STRINGS> = {};
+
+  /** True when the browser refused to play sound without a user gesture. */
+  @state() private soundBlocked = false;
+
+  private readonly controller = new ViewerController(this, {
+    feedAdded: (feed) => this.dispatchEvent(widgetEvent('janus-feed-added', feedDetail(feed))),
+    feedRemoved: (feed) => this.dispatchEvent(widgetEvent('janus-feed-removed', feedDetail(feed))),
+    quality: (detail) => {
+      if (detail.feedId === this.feeds[0]?.feedId) this.currentQuality = detail.quality;
+      this.dispatchEvent(widgetEvent('janus-quality', detail));
+    },
+    peerConnection: () => {},
+  });
+
+  private readonly tileSizes = new Map<string, number>();
+  /** The layer auto mode last asked for, per feed, so observers firing again cost nothing. */
+  private readonly autoWanted = new Map<string, Quality>();
+  private readonly tileVisible = new Map<string, boolean>();
+  private readonly playing = new WeakSet<HTMLVideoElement>();
+  private resizeObserver: ResizeObserver | undefined;
+  private intersectionObserver: IntersectionObserver | undefined;
+
+  constructor() {
+    super('idle');
+  }
+
+  /** The feeds shown, in arrival order. */
+  get feeds(): WatchedFeed[] {
+    return this.controller.feeds;
+  }
+
+  /** The receiving PeerConnection, for stats. */
+  get peerConnection(): RTCPeerConnection | undefined {
+    return this.controller.viewer?.pc;
+  }
+
+  /** Connects again from scratch. */
+  async reconnect(): Promise<void> {
+    this.controller.restart();
+  }
+
+  /** @internal Builds the core settings from the attributes; throws `invalid-config`. */
+  viewerSettings(): ViewerSettings {
+    if (!QUALITIES.includes(this.quality)) {
+      throw new JanusWidgetError('invalid-config', `The quality attribute must be one of ${QUALITIES.join(', ')}, not "${this.quality}".`);
+    }
+    if (this.feed && !/^\w[\w.-]*$/.test(this.feed)) {
+      throw new JanusWidgetError('invalid-config', `The feed attribute "${this.feed}" is not a valid publisher id.`);
+    }
+    if (!(this.maxFeeds >= 0)) throw new JanusWidgetError('invalid-config', 'The max-feeds attribute must be 0 or more.');
+    return {
+      connection: this.connectionConfig(),
+      feed: this.feed ? (/^\d+$/.test(this.feed) ? Number(this.feed) : this.feed) : undefined,
+      display: this.display || undefined,
+      maxFeeds: this.maxFeeds || undefined,
+      quality: this.quality === 'auto' ? undefined : this.quality,
+    };
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.resizeObserver = new ResizeObserver((entries) => {
+      for (const entry of entries) this.tileSizes.set((entry.target as HTMLElement).dataset['feed']!, entry.contentRect.width);
+      this.applyAutoQuality();
+    });
+    this.intersectionObserver = new IntersectionObserver((entries) => {
+      for (const entry of entries) this.tileVisible.set((entry.target as HTMLElement).dataset['feed']!, entry.isIntersecting);
+      this.applyAutoQuality();
+    });
+    document.addEventListener('visibilitychange', this.onVisibilityChange);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resizeObserver?.disconnect();
+    this.intersectionObserver?.disconnect();
+    document.removeEventListener('visibilitychange', this.onVisibilityChange);
+  }
+
+  private readonly onVisibilityChange = () => this.applyAutoQuality();
+
+  /** In `auto`, asks each tile for the layer its size and visibility call for. */
+  private applyAutoQuality(): void {
+    const viewer = this.controller.viewer;
+    if (!viewer || this.quality !== 'auto') return;
+    for (const feed of this.feeds) {
+      const key = String(feed.feedId);
+      const width = this.tileSizes.get(key);
+      if (width === undefined) continue;
+      const visible = document.visibilityState !== 'hidden' && this.tileVisible.get(key) !== false;
+      const wanted = autoQuality(width, devicePixelRatio, visible);
+      const previous = this.autoWanted.get(key);
+      if (wanted === previous) continue;
+      this.autoWanted.set(key, wanted);
+      const reason = wanted === 'audio' || previous === 'audio' ? 'visibility' : 'size';
+      void viewer.setQuality(feed.feedId, wanted, reason);
+    }
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const settingsChanged = ['feed', 'display', 'maxFeeds'].some((name) => (changed as Map<PropertyKey, unknown>).has(name));
+    if (this.connectionChanged(changed) || (this.hasUpdated && settingsChanged)) this.controller.restart();
+    if (changed.has('quality') && this.hasUpdated) {
+      this.autoWanted.clear();
+      if (this.quality === 'auto') this.applyAutoQuality();
+      else void this.controller.viewer?.setQuality(undefined, this.quality, 'manual');
+    }
+    if (changed.has('muted') && !this.muted) this.soundBlocked = false;
+  }
+
+  protected override updated(): void {
+    for (const tile of this.renderRoot.querySelectorAll<HTMLElement>('[part~="tile"]')) {
+      this.resizeObserver?.observe(tile);
+      this.intersectionObserver?.observe(tile);
+    }
+    for (const video of this.renderRoot.querySelectorAll('video')) {
+      video.volume = Math.min(1, Math.max(0, this.volume));
+      if (video.srcObject && video.paused && !this.playing.has(video)) void this.play(video);
+    }
+  }
+
+  /** Plays with sound when allowed; otherwise muted, with an unmute button (never a failure). */
+  private async play(video: HTMLVideoElement): Promise<void> {
+    this.playing.add(video);
+    const feed = this.feeds.find((f) => String(f.feedId) === video.dataset['feed']);
+    const firstFrame = () => feed && this.dispatchEvent(widgetEvent('janus-playing', feedDetail(feed)));
+    // The first frame actually rendered, not just the play() promise.
+    video.requestVideoFrameCallback(() => firstFrame());
+    try {
+      await video.play();
+    } catch (error) {
+      if ((error as DOMException).name !== 'NotAllowedError') return;
+      this.soundBlocked = true;
+      this.muted = true;
+      video.muted = true;
+      await video.play().catch(() => {});
+    }
+  }
+
+  private text(key: keyof typeof VIEWER_STRINGS): string {
+    return this.strings[key] ?? VIEWER_STRINGS[key];
+  }
+
+  private toggleFullscreen(): void {
+    if (document.fullscreenElement) void document.exitFullscreen();
+    else void this.requestFullscreen?.().catch(() => {});
+  }
+
+  private togglePictureInPicture(): void {
+    const video = this.renderRoot.querySelector('video');
+    if (document.pictureInPictureElement) void document.exitPictureInPicture();
+    else void video?.requestPictureInPicture().catch(() => {});
+  }
+
+  private renderControls() {
+    if (this.noControls) return nothing;
+    return html`<slot name="controls">
+      <div part="controls" role="toolbar" aria-label=${this.text('controls')}>
+        <button part="button mute-button" aria-pressed=${this.muted ? 'true' : 'false'} @click=${() => (this.muted = !this.muted)}>
+          ${this.muted ? this.text('unmute') : this.text('mute')}
+        </button>
+        <input
+          part="volume"
+          type="range"
+          min="0"
+          max="1"
+          step="0.05"
+          aria-label=${this.text('volume')}
+          .value=${String(this.volume)}
+          @input=${(e: Event) => (this.volume = Number((e.target as HTMLInputElement).value))}
+        />
+        <span class="spacer"></span>
+        <select
+          part="select quality-select"
+          aria-label=${this.text('quality')}
+          @change=${(e: Event) => (this.quality = (e.target as HTMLSelectElement).value as QualityChoice)}
+        >
+          ${QUALITIES.map((q) => html`<option value=${q} ?selected=${q === this.quality}>${this.text(q)}</option>`)}
+        </select>
+        ${document.pictureInPictureEnabled
+          ? html`<button part="button pip-button" @click=${this.togglePictureInPicture}>${this.text('pictureInPicture')}</button>`
+          : nothing}
+        <button part="button fullscreen-button" @click=${this.toggleFullscreen}>${this.text('fullscreen')}</button>
+      </div>
+    </slot>`;
+  }
+
+  override render() {
+    const feeds = this.feeds;
+    return html`<div part="base">
+      <div part="grid" style="--janus-tiles: ${Math.max(1, Math.ceil(Math.sqrt(feeds.length)))}">
+        ${repeat(
+          feeds,
+          (feed) => feed.feedId,
+          (feed) => html`<div part="tile" data-feed=${String(feed.feedId)}>
+            <video
+              part="video"
+              data-feed=${String(feed.feedId)}
+              .srcObject=${feed.stream}
+              .muted=${this.muted}
+              playsinline
+              autoplay
+              aria-label=${feed.display ?? String(feed.feedId)}
+            ></video>
+            ${feed.display ? html`<span part="name">${feed.display}</span>` : nothing}
+          </div>`,
+        )}
+      </div>
+      ${feeds.length === 0 && this.state !== 'error'
+        ? html`<div part="placeholder"><slot name="placeholder">${this.text(this.state)}</slot></div>`
+        : nothing}
+      <div part="status" role="status" data-state=${this.state}>${this.text(this.state)}</div>
+      ${this.error ? html`<div part="error" role="alert"><slot name="error">${this.error.message}</slot></div>` : nothing}
+      ${this.soundBlocked
+        ? html`<button part="button unmute-button" class="unmute" @click=${() => (this.muted = false)}>${this.text('unmute')}</button>`
+        : nothing}
+      <slot name="overlay"></slot>
+      ${this.renderControls()}
+    </div>`;
+  }
+}
+
+function feedDetail(feed: WatchedFeed): { feedId: number | string; display?: string | undefined } {
+  return { feedId: feed.feedId, display: feed.display };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'janus-viewer': JanusViewer;
+  }
+}

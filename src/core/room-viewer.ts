@@ -1,0 +1,356 @@
+import type { ConnectionConfig } from './config.js';
+import { Emitter } from './emitter.js';
+import { JanusWidgetError, isAbortError, toWidgetError } from './errors.js';
+import type { PluginData, PluginHandle } from './janus.js';
+import { connectOptions, reconnectDelay, sleep } from './reconnect.js';
+import { acquireSession, type SessionLease } from './session.js';
+import { VideoRoomSubscriber, type FeedId } from './subscriber.js';
+
+export type ViewerState = 'idle' | 'connecting' | 'waiting' | 'live' | 'reconnecting' | 'error' | 'closed';
+export type Quality = 'high' | 'medium' | 'low' | 'audio';
+export type QualityReason = 'size' | 'visibility' | 'network' | 'manual';
+
+const SUBSTREAM: Record<Exclude<Quality, 'audio'>, 0 | 1 | 2> = { high: 2, medium: 1, low: 0 };
+const QUALITY_OF_SUBSTREAM: Quality[] = ['low', 'medium', 'high'];
+
+export interface ViewerSettings {
+  connection: ConnectionConfig;
+  /** Watch only this publisher id. */
+  feed?: FeedId | undefined;
+  /** Watch only the publisher with this display name. */
+  display?: string | undefined;
+  /** At most this many feeds (0 = no limit). */
+  maxFeeds?: number | undefined;
+  /** A fixed layer for every feed; undefined leaves the choice to `setQuality` (auto). */
+  quality?: Quality | undefined;
+}
+
+/** A publisher being watched, with the tracks received for it. */
+export interface WatchedFeed {
+  feedId: FeedId;
+  display?: string | undefined;
+  stream: MediaStream;
+  videoMid?: string | undefined;
+  audioMid?: string | undefined;
+  /** The layer being received, as Janus reported it. */
+  quality?: Quality | undefined;
+}
+
+export interface RoomViewerEvents {
+  state: ViewerState;
+  error: JanusWidgetError;
+  feeds: readonly WatchedFeed[];
+  'feed-added': WatchedFeed;
+  'feed-removed': WatchedFeed;
+  quality: { feedId: FeedId; quality: Quality; reason: QualityReason };
+  pc: RTCPeerConnection | undefined;
+}
+
+interface Publisher {
+  id: FeedId;
+  display?: string | undefined;
+}
+
+/**
+ * Watches a room: learns who publishes (through a non-publishing participant handle, the
+ * "lobby") and receives the chosen feeds over ONE multistream subscription, updated in place.
+ */
+export class RoomViewer extends Emitter<RoomViewerEvents> {
+  state: ViewerState = 'idle';
+  error: JanusWidgetError | undefined;
+  readonly feeds = new Map<FeedId, WatchedFeed>();
+  private lease: SessionLease | undefined;
+  private lobby: PluginHandle | undefined;
+  private subscriber: VideoRoomSubscriber | undefined;
+  private run = new AbortController();
+  private readonly offTeardown: Array<() => void> = [];
+  /** Every publisher in the room, including those not watched (filter, max-feeds). */
+  private readonly publishers = new Map<FeedId, Publisher>();
+  private readonly wanted = new Map<FeedId, { quality: Quality; reason: QualityReason }>();
+  /** What feeds without a choice of their own receive (`quality` set for the whole element). */
+  private wantedForAll: { quality: Quality; reason: QualityReason } | undefined;
+  /** Feeds being subscribed: their tracks may arrive before the subscription call returns. */
+  private readonly pending = new Map<FeedId, WatchedFeed>();
+
+  constructor(private readonly settings: ViewerSettings) {
+    super();
+    if (settings.quality) this.wantedForAll = { quality: settings.quality, reason: 'manual' };
+  }
+
+  get pc(): RTCPeerConnection | undefined {
+    return this.subscriber?.pc;
+  }
+
+  /** The Janus ids, for diagnostics and tests. */
+  get ids(): { session?: number | undefined; handles: string[] } {
+    return {
+      session: this.subscriber?.sessionId,
+      handles: [this.lobby?.id, this.subscriber?.handleId].filter((id): id is string => Boolean(id)),
+    };
+  }
+
+  private setState(state: ViewerState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.emit('state', state);
+  }
+
+  private fail(error: unknown): void {
+    if (isAbortError(error)) return;
+    this.error = toWidgetError(error);
+    this.run.abort();
+    void this.teardown();
+    this.setState('error');
+    this.emit('error', this.error);
+  }
+
+  /** Connects and starts watching; resolves when joined (feeds may come later). */
+  async start(): Promise<void> {
+    if (this.state !== 'idle' && this.state !== 'error') return;
+    this.run = new AbortController();
+    this.error = undefined;
+    this.setState('connecting');
+    try {
+      await this.open(this.run.signal);
+    } catch (error) {
+      this.fail(error);
+      if (!isAbortError(error)) throw this.error;
+    }
+  }
+
+  private async open(signal: AbortSignal): Promise<void> {
+    const { connection } = this.settings;
+    const options = await connectOptions(connection, signal);
+    this.lease = await acquireSession({ ...options, signal });
+    const session = this.lease.connection;
+    this.offTeardown.push(session.on('lost', () => void this.recover(signal)));
+    const subscriber = new VideoRoomSubscriber({ ...options, room: connection.room, pin: connection.pin });
+    this.subscriber = subscriber;
+    // The subscriber's handle is attached while the lobby joins: one round trip less to the first frame.
+    const [lobby] = await Promise.all([session.attach(signal), subscriber.connect(signal)]);
+    this.lobby = lobby;
+    this.watchSubscriber(subscriber, signal);
+    this.offTeardown.push(
+      lobby.on('event', ({ data }) => this.onLobbyEvent(data)),
+      lobby.on('detached', () => void this.recover(signal)),
+    );
+    const message: Record<string, unknown> = { request: 'join', ptype: 'publisher', room: connection.room };
+    if (connection.pin) message['pin'] = connection.pin;
+    const { data } = await lobby.request(message, (reply) => reply['videoroom'] === 'joined', { signal });
+    for (const publisher of toPublishers(data)) this.publishers.set(publisher.id, publisher);
+    await this.reconcile(signal);
+    if (this.feeds.size === 0) this.setState('waiting');
+  }
+
+  private watchSubscriber(subscriber: VideoRoomSubscriber, signal: AbortSignal): void {
+    subscriber.on('track', ({ track, mid, on, stream }) => {
+      const feed = stream ? (this.feeds.get(stream.feedId) ?? this.pending.get(stream.feedId)) : undefined;
+      if (!feed) return;
+      if (on) {
+        for (const old of feed.stream.getTracks().filter((t) => t.kind === track.kind && t !== track)) feed.stream.removeTrack(old);
+        if (!feed.stream.getTracks().includes(track)) feed.stream.addTrack(track);
+        if (track.kind === 'video') feed.videoMid = mid;
+        else feed.audioMid = mid;
+      } else {
+        feed.stream.removeTrack(track);
+      }
+      this.emit('feeds', [...this.feeds.values()]);
+    });
+    subscriber.on('layer', ({ mid, substream }) => {
+      const feed = [...this.feeds.values()].find((f) => f.videoMid === mid);
+      if (!feed || substream === undefined) return;
+      const quality = QUALITY_OF_SUBSTREAM[substream];
+      if (!quality || feed.quality === quality) return;
+      feed.quality = quality;
+      this.emit('quality', { feedId: feed.feedId, quality, reason: this.wantedReason(feed.feedId) });
+    });
+    subscriber.on('streams', (streams) => {
+      // Janus dropped the streams of a feed that went away: forget the feed.
+      for (const feed of [...this.feeds.values()]) {
+        if (streams.some((s) => s.feedId === feed.feedId && s.active)) continue;
+        this.publishers.delete(feed.feedId);
+        this.removeFeed(feed.feedId);
+      }
+    });
+    subscriber.on('lost', () => void this.recover(signal));
+    subscriber.on('ice', (state) => {
+      if (state === 'failed') void this.recover(signal);
+    });
+  }
+
+  private onLobbyEvent(data: PluginData): void {
+    let changed = false;
+    for (const publisher of toPublishers(data)) {
+      this.publishers.set(publisher.id, publisher);
+      changed = true;
+    }
+    for (const key of ['unpublished', 'leaving'] as const) {
+      const id = data[key] as FeedId | undefined;
+      if (id !== undefined && id !== 'ok' && this.publishers.delete(id)) {
+        this.removeFeed(id);
+        changed = true;
+      }
+    }
+    if (changed) void this.reconcile(this.run.signal).catch((error) => this.fail(error));
+  }
+
+  /** Which publishers to watch, in order of arrival, under the feed/display filters and max-feeds. */
+  private chosen(): Publisher[] {
+    const { feed, display, maxFeeds } = this.settings;
+    const matching = [...this.publishers.values()].filter(
+      (p) => (feed === undefined || String(p.id) === String(feed)) && (display === undefined || p.display === display),
+    );
+    return maxFeeds ? matching.slice(0, maxFeeds) : matching;
+  }
+
+  /** Subscribes to newly chosen publishers (one renegotiation for all of them). */
+  private async reconcile(signal: AbortSignal): Promise<void> {
+    const subscriber = this.subscriber;
+    if (!subscriber) return;
+    const fresh = this.chosen().filter((p) => !this.feeds.has(p.id) && !this.pending.has(p.id));
+    if (fresh.length === 0) return;
+    for (const publisher of fresh) {
+      this.pending.set(publisher.id, { feedId: publisher.id, display: publisher.display, stream: new MediaStream() });
+    }
+    try {
+      await subscriber.subscribe(
+        fresh.map((p) => ({ feed: p.id })),
+        signal,
+      );
+    } catch (error) {
+      for (const p of fresh) this.pending.delete(p.id);
+      // A publisher that left between the lobby event and our request is not an error.
+      if (toWidgetError(error).code === 'feed-not-found') return;
+      throw error;
+    }
+    for (const p of fresh) {
+      const feed = this.pending.get(p.id)!;
+      this.pending.delete(p.id);
+      if (!this.publishers.has(p.id)) continue;
+      this.feeds.set(p.id, feed);
+      for (const stream of subscriber.streams.values()) {
+        if (stream.feedId !== p.id) continue;
+        if (stream.type === 'video') feed.videoMid = stream.mid;
+        if (stream.type === 'audio') feed.audioMid = stream.mid;
+      }
+      this.emit('feed-added', feed);
+      const wanted = this.wanted.get(p.id) ?? this.wantedForAll;
+      if (wanted) void this.applyQuality(feed, wanted.quality, wanted.reason).catch(() => {});
+    }
+    this.emit('feeds', [...this.feeds.values()]);
+    this.emit('pc', subscriber.pc);
+    if (this.state !== 'live') {
+      await subscriber.whenConnected(signal);
+      this.setState('live');
+    }
+  }
+
+  private removeFeed(feedId: FeedId): void {
+    const feed = this.feeds.get(feedId);
+    if (!feed) return;
+    this.feeds.delete(feedId);
+    this.emit('feed-removed', feed);
+    this.emit('feeds', [...this.feeds.values()]);
+    if (this.feeds.size === 0 && this.state === 'live') this.setState('waiting');
+    // Another publisher may now fit under max-feeds.
+    void this.reconcile(this.run.signal).catch((error) => this.fail(error));
+  }
+
+  /**
+   * Chooses what to receive of one feed (or all): a simulcast layer, or `audio` to stop video
+   * while audio continues. Holds until changed; applied again after reconnecting.
+   */
+  async setQuality(feedId: FeedId | undefined, quality: Quality, reason: QualityReason): Promise<void> {
+    if (feedId === undefined) {
+      this.wantedForAll = { quality, reason };
+      this.wanted.clear();
+    } else {
+      this.wanted.set(feedId, { quality, reason });
+    }
+    const targets = feedId === undefined ? [...this.feeds.values()] : [this.feeds.get(feedId)].filter((f) => f !== undefined);
+    await Promise.all(targets.map((feed) => this.applyQuality(feed, quality, reason)));
+  }
+
+  private wantedReason(feedId: FeedId): QualityReason {
+    return (this.wanted.get(feedId) ?? this.wantedForAll)?.reason ?? 'network';
+  }
+
+  private async applyQuality(feed: WatchedFeed, quality: Quality, reason: QualityReason): Promise<void> {
+    const subscriber = this.subscriber;
+    if (!subscriber || feed.videoMid === undefined) return;
+    if (quality === 'audio') {
+      await subscriber.configure(feed.videoMid, { send: false });
+      if (feed.quality !== 'audio') {
+        feed.quality = 'audio';
+        this.emit('quality', { feedId: feed.feedId, quality, reason });
+      }
+      return;
+    }
+    if (feed.quality === 'audio') await subscriber.configure(feed.videoMid, { send: true });
+    const switched = await subscriber.selectLayer(feed.videoMid, SUBSTREAM[quality], 2, this.run.signal);
+    // Without simulcast Janus never reports a layer: the single layer is what arrives.
+    if (!switched && feed.quality === 'audio') {
+      feed.quality = quality;
+      this.emit('quality', { feedId: feed.feedId, quality, reason });
+    }
+  }
+
+  /** Rebuilds the whole subscription on a fresh session after the connection dropped. */
+  private async recover(signal: AbortSignal): Promise<void> {
+    if (signal.aborted || this.state === 'reconnecting' || this.state === 'error' || this.state === 'closed') return;
+    this.setState('reconnecting');
+    for (let attempt = 0; ; attempt++) {
+      await this.teardown();
+      const delay = reconnectDelay(attempt);
+      if (delay === undefined) {
+        return this.fail(new JanusWidgetError('session-lost', 'The connection to Janus was lost and could not be restored.'));
+      }
+      try {
+        await sleep(delay, signal);
+        await this.open(signal);
+        return;
+      } catch (error) {
+        if (signal.aborted) return;
+        const code = toWidgetError(error).code;
+        if (!['server-unreachable', 'session-lost', 'ice-failed', 'negotiation-failed', 'janus-error'].includes(code)) {
+          return this.fail(error);
+        }
+      }
+    }
+  }
+
+  private async teardown(): Promise<void> {
+    for (const off of this.offTeardown.splice(0)) off();
+    const { lobby, subscriber, lease } = this;
+    this.lobby = undefined;
+    this.subscriber = undefined;
+    this.lease = undefined;
+    for (const feed of [...this.feeds.values()]) this.removeFeedQuietly(feed);
+    this.pending.clear();
+    this.publishers.clear();
+    this.emit('pc', undefined);
+    await Promise.all([
+      subscriber?.dispose(),
+      lobby && !lobby.detached ? lobby.send({ request: 'leave' }).catch(() => {}).then(() => lobby.detach()) : undefined,
+    ]);
+    lease?.release();
+  }
+
+  private removeFeedQuietly(feed: WatchedFeed): void {
+    this.feeds.delete(feed.feedId);
+    this.emit('feed-removed', feed);
+  }
+
+  /** Stops watching: PeerConnection closed, handles detached, session share released. */
+  async dispose(): Promise<void> {
+    this.run.abort();
+    await this.teardown();
+    this.setState('closed');
+    this.removeAllListeners();
+  }
+}
+
+function toPublishers(data: PluginData): Publisher[] {
+  const list = (data['publishers'] as Array<Record<string, unknown>> | undefined) ?? [];
+  return list.map((p) => ({ id: p['id'] as FeedId, display: p['display'] as string | undefined }));
+}

@@ -1,0 +1,44 @@
+// Browser-side access to the real stack (served by the web-test-runner plugin in test/web-test-runner.config.mjs).
+import type { StackInfo } from '../janus-api.mjs';
+
+let cached: Promise<StackInfo> | undefined;
+
+export function stackInfo(): Promise<StackInfo> {
+  cached ??= fetch('/__stack').then((response) => response.json() as Promise<StackInfo>);
+  return cached;
+}
+
+/** Creates a fresh VideoRoom room on the real Janus; options are VideoRoom `create` fields. */
+export async function createRoom(options: Record<string, unknown> = {}): Promise<number> {
+  const response = await fetch(`/__room?options=${encodeURIComponent(JSON.stringify(options))}`);
+  return ((await response.json()) as { room: number }).room;
+}
+
+/** Live handles of a Janus session, from the admin API. */
+export async function sessionHandles(sessionId: number): Promise<number[]> {
+  const response = await fetch(`/__handles?session=${sessionId}`);
+  return ((await response.json()) as { handles: number[] }).handles;
+}
+
+/** A room's participants, from the VideoRoom API. */
+export async function participants(room: number): Promise<Array<{ id: number; display?: string; publisher: boolean }>> {
+  const response = await fetch(`/__participants?room=${room}`);
+  return ((await response.json()) as { participants: Array<{ id: number; display?: string; publisher: boolean }> }).participants;
+}
+
+/** Polls until `check` is truthy (or throws with `what` after the deadline). */
+export async function until<T>(check: () => T | Promise<T>, what: string, timeoutMs = 15000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value as NonNullable<T>;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`Timed out waiting for ${what} (last: ${String(last)})`);
+}
