@@ -2,37 +2,41 @@ import { defineConfig } from 'vite';
 
 // `vite build` makes the self-contained CDN bundle (dist/janus-widgets.js);
 // `vite build --mode lib` makes side-effect-free modules for bundler users (dist/lib/).
-export default defineConfig(({ mode }) => ({
-  root: mode === 'lib' || mode === 'production' ? '.' : 'demo',
+// `vite` (dev, used by `npm start`) serves demo/ straight from the sources.
+export default defineConfig(({ command, mode }) => ({
+  root: command === 'serve' ? 'demo' : '.',
   publicDir: false,
   server: { host: '127.0.0.1', fs: { allow: ['..'] } },
+  optimizeDeps: { entries: ['*.html'] },
   build:
-    mode === 'lib'
-      ? {
-          outDir: 'dist/lib',
-          emptyOutDir: true,
-          minify: false,
-          lib: { entry: { index: 'src/index.ts', define: 'src/define.ts' }, formats: ['es'] },
-          rollupOptions: {
-            external: [/^lit/, /^@lit\//, 'janus-gateway'],
-            output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
-          },
-        }
-      : {
-          // Not lib mode: Vite only minifies whitespace of ES output outside it.
-          outDir: 'dist',
-          emptyOutDir: false,
-          target: 'es2022',
-          modulePreload: false,
-          rollupOptions: {
-            input: 'src/define.ts',
-            preserveEntrySignatures: 'strict',
-            output: { format: 'es', entryFileNames: 'janus-widgets.js' },
-            onwarn(warning, warn) {
-              // janus.es.js reads a `module` global to detect CommonJS; harmless in the browser.
-              if (warning.code === 'COMMONJS_VARIABLE_IN_ESM') return;
-              warn(warning);
+    command === 'serve'
+      ? {}
+      : mode === 'lib'
+        ? {
+            outDir: 'dist/lib',
+            emptyOutDir: true,
+            minify: false,
+            lib: { entry: { index: 'src/index.ts', define: 'src/define.ts' }, formats: ['es'] },
+            rollupOptions: {
+              external: [/^lit/, /^@lit\//, 'janus-gateway'],
+              output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
+            },
+          }
+        : {
+            // Not lib mode: Vite only minifies whitespace of ES output outside it.
+            outDir: 'dist',
+            emptyOutDir: false,
+            target: 'es2022',
+            modulePreload: false,
+            rollupOptions: {
+              input: 'src/define.ts',
+              preserveEntrySignatures: 'strict',
+              output: { format: 'es', entryFileNames: 'janus-widgets.js' },
+              onwarn(warning, warn) {
+                // janus.es.js reads a `module` global to detect CommonJS; harmless in the browser.
+                if (warning.code === 'COMMONJS_VARIABLE_IN_ESM') return;
+                warn(warning);
+              },
             },
           },
-        },
 }));
