@@ -30,11 +30,21 @@
 //   STACK_HOST_ADDRESS     auto                 non-loopback IPv4 for ICE + TURN relay (first non-internal one)
 //   STACK_TIMEOUT_MS       15000                readiness timeout per server
 //   STACK_KEEP_FOLDER      (unset)              1 = keep the temp folder (configs + logs) after stop
-//   CHROMIUM_PATH          /usr/bin/chromium    checked by ensureInstalled()
+//   CHROMIUM_PATH          /usr/bin/chromium    checked by ensureInstalled() (see chromiumPath())
+//   JANUS_BIN, TURNSERVER_BIN  /usr/bin/janus, /usr/bin/turnserver
 // A second stack next to a first one needs other values for the five ports and
 // the two relay ranges, e.g.
 //   JANUS_WS_PORT=8189 JANUS_HTTP_PORT=8089 JANUS_ADMIN_PORT=7089 TURN_PORT=3480 \
 //   TURN_REST_PORT=3481 TURN_RELAY_RANGE=49241-49280 TURN_REST_RELAY_RANGE=49281-49320
+//
+// startStack() resolves (typically in 0.2-0.4 s) to
+//   { janus: { ws, http, admin, adminSecret, serverName, adminRequest(body) },
+//     turn: { static: { urls, username, credential }, rest: { urls, secret, credentials(ttl, id) } },
+//     hostAddress, rtpRange, relayRanges, folder, logs, pids, startupMs, unexpectedExit, stop() }
+// stop() SIGTERMs the three servers (SIGKILL after 5 s) and removes the temp folder.
+// Servers never outlive this process: they are killed on 'exit', on SIGINT/SIGTERM/SIGHUP
+// (unless handleSignals: false) and, via `setpriv --pdeathsig`, even if node is SIGKILLed
+// (then the temp folder stays behind in os.tmpdir(), janus-widgets-stack-*).
 //
 // Why these settings (see /work/shared/STACK.md): Janus and Chromium never gather
 // ICE candidates on loopback, so media uses the host's non-loopback address
@@ -83,6 +93,14 @@ export function chromiumPath() {
   return env('CHROMIUM_PATH') ?? '/usr/bin/chromium';
 }
 
+function janusPath() {
+  return env('JANUS_BIN') ?? JANUS_BIN;
+}
+
+function turnserverPath() {
+  return env('TURNSERVER_BIN') ?? TURNSERVER_BIN;
+}
+
 // ---------------------------------------------------------------------------
 // Installation
 
@@ -96,19 +114,19 @@ export function chromiumPath() {
  */
 export async function ensureInstalled({ chromium = true, log = (m) => console.error(m) } = {}) {
   const wanted = [
-    { bin: JANUS_BIN, pkg: 'janus', key: 'janus' },
-    { bin: TURNSERVER_BIN, pkg: 'coturn', key: 'turnserver' },
+    { bin: janusPath(), pkg: 'janus', key: 'janus', env: 'JANUS_BIN' },
+    { bin: turnserverPath(), pkg: 'coturn', key: 'turnserver', env: 'TURNSERVER_BIN' },
   ];
-  if (chromium) wanted.push({ bin: chromiumPath(), pkg: 'chromium', key: 'chromium', custom: env('CHROMIUM_PATH') !== undefined });
+  if (chromium) wanted.push({ bin: chromiumPath(), pkg: 'chromium', key: 'chromium', env: 'CHROMIUM_PATH' });
   const result = { installed: [] };
   for (const w of wanted) result[w.key] = w.bin;
 
   let missing = wanted.filter((w) => !isExecutable(w.bin));
   if (missing.length === 0) return result;
 
-  const custom = missing.find((w) => w.custom);
+  const custom = missing.find((w) => env(w.env) !== undefined);
   if (custom) {
-    throw new Error(`CHROMIUM_PATH=${custom.bin} is not an executable file (unset it to use /usr/bin/chromium from the Debian package "chromium").`);
+    throw new Error(`${custom.env}=${custom.bin} is not an executable file (unset it to use the one from the Debian package "${custom.pkg}").`);
   }
   const pkgs = missing.map((w) => w.pkg);
   const what = missing.map((w) => `${w.bin} (Debian package "${w.pkg}")`).join(', ');
@@ -122,7 +140,7 @@ export async function ensureInstalled({ chromium = true, log = (m) => console.er
 
   log(`[stack] installing ${pkgs.join(' ')} with apt-get ...`);
   const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () => run('apt-get', ['install', '-y', '--no-install-recommends', ...pkgs], aptEnv);
+  const install = () => run('apt-get', ['install', '-y', ...pkgs], aptEnv);
   let code = await install();
   if (code !== 0) {
     // Typical on a fresh image: no package lists yet.
@@ -201,7 +219,9 @@ export async function startStack(options = {}) {
   const log = options.log ?? (() => {});
   const cfg = resolveConfig(options);
 
-  for (const [bin, pkg] of [[JANUS_BIN, 'janus'], [TURNSERVER_BIN, 'coturn']]) {
+  const janusBin = janusPath();
+  const turnserverBin = turnserverPath();
+  for (const [bin, pkg] of [[janusBin, 'janus'], [turnserverBin, 'coturn']]) {
     if (!isExecutable(bin)) {
       throw new Error(`${bin} is missing (Debian package "${pkg}"). Run \`node demo/server/stack.mjs\` as root, or ensureInstalled(), to install it.`);
     }
@@ -262,9 +282,9 @@ export async function startStack(options = {}) {
     turnRest: path.join(folder, 'turnserver-rest.log'),
   };
   const procs = {
-    janus: launch('janus', JANUS_BIN, ['-F', folder, '-C', path.join(folder, 'janus.jcfg'), '-o'], logs.janus, folder),
-    turnStatic: launch('turnserver (static)', TURNSERVER_BIN, ['-c', path.join(folder, 'turnserver-static.conf')], logs.turnStatic, folder),
-    turnRest: launch('turnserver (rest)', TURNSERVER_BIN, ['-c', path.join(folder, 'turnserver-rest.conf')], logs.turnRest, folder),
+    janus: launch('janus', janusBin, ['-F', folder, '-C', path.join(folder, 'janus.jcfg'), '-o'], logs.janus, folder),
+    turnStatic: launch('turnserver (static)', turnserverBin, ['-c', path.join(folder, 'turnserver-static.conf')], logs.turnStatic, folder),
+    turnRest: launch('turnserver (rest)', turnserverBin, ['-c', path.join(folder, 'turnserver-rest.conf')], logs.turnRest, folder),
   };
 
   const urls = {
@@ -409,7 +429,11 @@ function resolveConfig(o) {
   cfg.turnPassword = safeValue(user.slice(colon + 1), 'TURN_USER');
   cfg.hostAddress = o.hostAddress ?? env('STACK_HOST_ADDRESS') ?? detectHostAddress();
   if (net.isIPv4(cfg.hostAddress) !== true || cfg.hostAddress.startsWith('127.')) {
-    throw new Error(`host address must be a non-loopback IPv4 address, got "${cfg.hostAddress}"`);
+    throw new Error(`STACK_HOST_ADDRESS must be a non-loopback IPv4 address, got "${cfg.hostAddress}"`);
+  }
+  const local = Object.values(os.networkInterfaces()).flat().map((a) => a?.address);
+  if (!local.includes(cfg.hostAddress)) {
+    throw new Error(`STACK_HOST_ADDRESS ${cfg.hostAddress} is not an address of this machine (have: ${local.join(', ')})`);
   }
 
   const ports = [['JANUS_WS_PORT', cfg.wsPort], ['JANUS_HTTP_PORT', cfg.httpPort], ['JANUS_ADMIN_PORT', cfg.adminPort],
@@ -766,8 +790,10 @@ function printTable(stack) {
     ['VideoRoom rooms', '1234 Demo room', 'vp8,h264 / opus, 3 Mbit/s'],
     ['', '1235 PIN-protected room', 'pin 2468'],
     ['', '1236 H.264-only room', 'h264 / opus'],
-    ['TURN static user', s.turn.static.urls.join(' '), `user ${s.turn.static.username} / password ${s.turn.static.credential}`],
-    ['TURN REST API', s.turn.rest.urls.join(' '), `static-auth-secret ${s.turn.rest.secret}`],
+    ['TURN static user', s.turn.static.urls[0], `username ${s.turn.static.username}, credential ${s.turn.static.credential}`],
+    ['', s.turn.static.urls[1], ''],
+    ['TURN REST API', s.turn.rest.urls[0], `static-auth-secret ${s.turn.rest.secret}`],
+    ['', s.turn.rest.urls[1], 'username "<expiry>:<id>", credential base64(HMAC-SHA1(secret, username))'],
     ['Media address', s.hostAddress, `Janus RTP ${s.rtpRange}, TURN relay ${s.relayRanges.static} / ${s.relayRanges.rest}`],
     ['PIDs', `janus ${s.pids.janus}`, `turnserver ${s.pids.turnStatic} (static), ${s.pids.turnRest} (rest)`],
     ['Configs and logs', s.folder, ''],
@@ -789,9 +815,9 @@ function stackSummary(s) {
 
 async function main(args) {
   if (args.includes('--help') || args.includes('-h')) {
-    const header = fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n')
-      .slice(1).filter((l) => l.startsWith('//')).map((l) => l.replace(/^\/\/ ?/, ''));
-    console.log(header.join('\n'));
+    const lines = fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1);
+    const end = lines.findIndex((l) => !l.startsWith('//'));
+    console.log(lines.slice(0, end).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
     return 0;
   }
   const json = args.includes('--json');
