@@ -10,6 +10,9 @@ export type ViewerState = 'idle' | 'connecting' | 'waiting' | 'live' | 'reconnec
 export type Quality = 'high' | 'medium' | 'low' | 'audio';
 export type QualityReason = 'size' | 'visibility' | 'network' | 'manual';
 
+/** Failures that another attempt may cure; a refused join (PIN, room) would only be refused again. */
+const RETRYABLE: readonly string[] = ['server-unreachable', 'session-lost', 'ice-failed', 'negotiation-failed', 'janus-error'];
+
 const SUBSTREAM: Record<Exclude<Quality, 'audio'>, 0 | 1 | 2> = { high: 2, medium: 1, low: 0 };
 const QUALITY_OF_SUBSTREAM: Quality[] = ['low', 'medium', 'high'];
 
@@ -297,24 +300,22 @@ export class RoomViewer extends Emitter<RoomViewerEvents> {
 
   /** Rebuilds the whole subscription on a fresh session after the connection dropped. */
   private async recover(signal: AbortSignal): Promise<void> {
-    if (signal.aborted || this.state === 'reconnecting' || this.state === 'error' || this.state === 'closed') return;
+    // Only an established connection is worth re-establishing; a first attempt fails as it is.
+    if (signal.aborted || (this.state !== 'live' && this.state !== 'waiting')) return;
     this.setState('reconnecting');
+    let last: JanusWidgetError = new JanusWidgetError('session-lost', 'The connection to Janus was lost and could not be restored.');
     for (let attempt = 0; ; attempt++) {
       await this.teardown();
       const delay = reconnectDelay(attempt);
-      if (delay === undefined) {
-        return this.fail(new JanusWidgetError('session-lost', 'The connection to Janus was lost and could not be restored.'));
-      }
+      if (delay === undefined) return this.fail(last);
       try {
         await sleep(delay, signal);
         await this.open(signal);
         return;
       } catch (error) {
         if (signal.aborted) return;
-        const code = toWidgetError(error).code;
-        if (!['server-unreachable', 'session-lost', 'ice-failed', 'negotiation-failed', 'janus-error'].includes(code)) {
-          return this.fail(error);
-        }
+        last = toWidgetError(error);
+        if (!RETRYABLE.includes(last.code)) return this.fail(error);
       }
     }
   }

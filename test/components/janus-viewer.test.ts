@@ -1,0 +1,204 @@
+// <janus-viewer> against the real Janus started by test/run.mjs: properties, events, errors, cleanup,
+// accessibility. Publishing happens through the core publisher in the same page (Chromium's fake camera).
+import { expect } from '@open-wc/testing';
+import '../../src/define.js';
+import type { JanusViewer } from '../../src/components/janus-viewer/janus-viewer.js';
+import { captureMedia, stopStream } from '../../src/core/media.js';
+import { VideoRoomPublisher } from '../../src/core/publisher.js';
+import { pooledSessionCount } from '../../src/core/session.js';
+import { createRoom, sessionHandles, stackInfo, until } from './stack.js';
+
+type Attributes = Record<string, string | boolean>;
+
+const container = document.createElement('div');
+container.style.width = '480px';
+document.body.append(container);
+const cleanups: Array<() => Promise<void> | void> = [];
+
+function mount(attributes: Attributes): { el: JanusViewer; events: CustomEvent[]; of(type: string): CustomEvent[] } {
+  const el = document.createElement('janus-viewer');
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === true) el.setAttribute(name, '');
+    else if (value !== false) el.setAttribute(name, value);
+  }
+  const events: CustomEvent[] = [];
+  for (const type of ['janus-state', 'janus-error', 'janus-feed-added', 'janus-feed-removed', 'janus-playing', 'janus-quality']) {
+    el.addEventListener(type, (event) => events.push(event as CustomEvent));
+  }
+  container.append(el);
+  cleanups.push(() => el.remove());
+  return { el, events, of: (type) => events.filter((event) => event.type === type) };
+}
+
+async function publish(room: number, display: string): Promise<VideoRoomPublisher> {
+  const { janus } = await stackInfo();
+  const { stream } = await captureMedia({ video: 'camera', audio: 'microphone', width: 640, height: 360 });
+  const publisher = new VideoRoomPublisher({ servers: [janus.ws], iceServers: [], room, display, simulcast: false });
+  cleanups.push(async () => {
+    await publisher.dispose();
+    stopStream(stream);
+  });
+  await publisher.publish(stream);
+  return publisher;
+}
+
+async function roomAttributes(extra: Attributes = {}): Promise<Attributes & { room: string }> {
+  const { janus } = await stackInfo();
+  return { server: janus.ws, room: String(await createRoom()), ...extra };
+}
+
+function part(el: JanusViewer, name: string): HTMLElement | null {
+  return el.shadowRoot!.querySelector(`[part~="${name}"]`);
+}
+
+async function expectError(el: JanusViewer, events: CustomEvent[], code: string): Promise<void> {
+  await until(() => el.state === 'error', `state error (${code})`);
+  const errors = events.filter((e) => e.type === 'janus-error');
+  expect(errors).to.have.length(1);
+  expect(errors[0]!.detail.code).to.equal(code);
+  expect(el.error?.code).to.equal(code);
+  expect(el.matches(':state(error)')).to.equal(true);
+  await el.updateComplete;
+  expect(part(el, 'error')?.textContent?.trim()).to.equal(el.error?.message);
+}
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe('<janus-viewer>', () => {
+  describe('properties and states', () => {
+    it('reflects state as an attribute and a custom state, and waits when nobody publishes', async () => {
+      const { el, of } = mount(await roomAttributes());
+      await until(() => el.state === 'waiting', 'state waiting');
+      expect(el.getAttribute('state')).to.equal('waiting');
+      expect(el.matches(':state(waiting)')).to.equal(true);
+      expect(of('janus-state').map((e) => e.detail.state)).to.deep.equal(['connecting', 'waiting']);
+      await el.updateComplete;
+      expect(part(el, 'placeholder')).to.not.equal(null);
+      await expect(el).to.be.accessible();
+    });
+
+    it('goes live when a publisher starts and shows its name as text', async () => {
+      const attributes = await roomAttributes();
+      const { el, of } = mount(attributes);
+      await until(() => el.state === 'waiting', 'state waiting');
+      const name = '<img src=x onerror=alert(1)> Bob';
+      await publish(Number(attributes.room), name);
+      await until(() => el.state === 'live', 'state live');
+      await until(() => of('janus-playing').length === 1, 'janus-playing');
+      await el.updateComplete;
+      expect(part(el, 'name')?.textContent).to.equal(name);
+      expect(el.shadowRoot!.querySelector('img')).to.equal(null);
+      expect(of('janus-feed-added')[0]!.detail.display).to.equal(name);
+      await expect(el).to.be.accessible();
+    });
+
+    it('watches only the publisher named by display', async () => {
+      const attributes = await roomAttributes();
+      await publish(Number(attributes.room), 'Alice');
+      const bob = await publish(Number(attributes.room), 'Bob');
+      const { el } = mount({ ...attributes, display: 'Bob' });
+      await until(() => el.state === 'live', 'state live');
+      expect(el.feeds.map((f) => f.feedId)).to.deep.equal([bob.feedId]);
+    });
+
+    it('waits for a feed that does not exist yet instead of failing', async () => {
+      const attributes = await roomAttributes({ feed: '123456789' });
+      const { el, of } = mount(attributes);
+      await until(() => el.state === 'waiting', 'state waiting');
+      expect(of('janus-error')).to.have.length(0);
+    });
+
+    it('caps the grid with max-feeds', async () => {
+      const attributes = await roomAttributes({ 'max-feeds': '1' });
+      await publish(Number(attributes.room), 'Alice');
+      await publish(Number(attributes.room), 'Bob');
+      const { el } = mount(attributes);
+      await until(() => el.state === 'live', 'state live');
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelectorAll('[part~="tile"]')).to.have.length(1);
+    });
+  });
+
+  describe('errors', () => {
+    it('invalid-config: missing server', async () => {
+      const { el, events } = mount({ room: '1234' });
+      await expectError(el, events, 'invalid-config');
+      expect(el.error!.message).to.contain('server');
+    });
+
+    it('invalid-config: bad room', async () => {
+      const { el, events } = mount({ server: 'ws://127.0.0.1:1', room: 'not a room!' });
+      await expectError(el, events, 'invalid-config');
+      expect(el.error!.message).to.contain('room');
+    });
+
+    it('invalid-config: malformed ice-servers JSON', async () => {
+      const { el, events } = mount({ server: 'ws://127.0.0.1:1', room: '1', 'ice-servers': '[{urls:' });
+      await expectError(el, events, 'invalid-config');
+      expect(el.error!.message).to.contain('ice-servers');
+    });
+
+    it('invalid-config: bad quality', async () => {
+      const { el, events } = mount({ server: 'ws://127.0.0.1:1', room: '1', quality: 'ultra' });
+      await expectError(el, events, 'invalid-config');
+      expect(el.error!.message).to.contain('quality');
+    });
+
+    it('server-unreachable: nothing listens on the port', async () => {
+      const { el, events } = mount({ server: 'ws://127.0.0.1:1', room: '1234' });
+      await expectError(el, events, 'server-unreachable');
+    });
+
+    it('room-not-found: unknown room (Janus 426)', async () => {
+      const { janus } = await stackInfo();
+      const { el, events } = mount({ server: janus.ws, room: '987654321' });
+      await expectError(el, events, 'room-not-found');
+      expect(el.error!.janusCode).to.equal(426);
+    });
+
+    it('unauthorized: wrong PIN (Janus 433)', async () => {
+      const { janus } = await stackInfo();
+      const room = await createRoom({ pin: '2468' });
+      const { el, events } = mount({ server: janus.ws, room: String(room), pin: '0000' });
+      await expectError(el, events, 'unauthorized');
+      expect(el.error!.janusCode).to.equal(433);
+      await expect(el).to.be.accessible();
+    });
+
+    it('ice-failed: relay-only through a TURN server that does not exist', async () => {
+      const attributes = await roomAttributes({
+        'ice-transport-policy': 'relay',
+        'ice-servers': JSON.stringify([{ urls: 'turn:127.0.0.1:9?transport=udp', username: 'x', credential: 'y' }]),
+      });
+      await publish(Number(attributes.room), 'Alice');
+      const { el, events } = mount(attributes);
+      await until(() => el.state === 'error', 'state error', 25000);
+      expect(events.filter((e) => e.type === 'janus-error').map((e) => e.detail.code)).to.deep.equal(['ice-failed']);
+    }).timeout(30000);
+  });
+
+  describe('cleanup', () => {
+    it('removal closes the PeerConnection, detaches the handles and releases the session', async () => {
+      const attributes = await roomAttributes();
+      await publish(Number(attributes.room), 'Alice');
+      const before = pooledSessionCount();
+      const { el } = mount(attributes);
+      await until(() => el.state === 'live', 'state live');
+      const pc = el.peerConnection!;
+      const ids = (el as unknown as { controller: { viewer: { ids: { session: number; handles: string[] } } } }).controller.viewer.ids;
+      expect(ids.handles).to.have.length(2);
+      expect(await sessionHandles(ids.session)).to.have.length.greaterThan(1);
+      el.remove();
+      await until(() => pc.connectionState === 'closed', 'PeerConnection closed');
+      expect(el.state).to.equal('closed');
+      await until(async () => {
+        const handles = await sessionHandles(ids.session);
+        // The publisher of this test shares the session; only its own handle may remain.
+        return handles.every((h) => !ids.handles.includes(String(h)));
+      }, 'viewer handles detached');
+      expect(pooledSessionCount()).to.equal(before);
+    });
+  });
+});
