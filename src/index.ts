@@ -8,5 +8,9 @@ export { LivePublisher, type PublisherState, type PublisherSettings } from './co
 export { parseConnection, type ConnectionConfig } from './core/config.js';
 export { JanusPublisher, PUBLISHER_STRINGS } from './components/janus-publisher/janus-publisher.js';
 export type * from './components/shared/events.js';
+export { JanusStats, STATS_STRINGS, type StatsStrings, type StatsDiagnostics } from './components/janus-stats/janus-stats.js';
+export { StatsController } from './controllers/stats-controller.js';
+export { StatsSampler, type LiveStatsSample, type SlowLinkReport, type ReceivedLayer } from './core/stats-sampler.js';
+export type { StatsSource } from './components/shared/stats-host.js';
 export { RoomViewer, type ViewerState, type ViewerSettings, type Quality, type WatchedFeed } from './core/room-viewer.js';
 export { JanusViewer, VIEWER_STRINGS } from './components/janus-viewer/janus-viewer.js';

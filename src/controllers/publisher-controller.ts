@@ -1,6 +1,8 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { JanusWidgetError, isAbortError, toWidgetError } from '../core/errors.js';
 import { LivePublisher, type PublisherSettings, type PublisherState } from '../core/live-publisher.js';
+import type { VideoSource } from '../core/media.js';
+import type { StatsController } from './stats-controller.js';
 
 /** What the controller needs from its element. */
 export interface PublisherHost extends ReactiveControllerHost, EventTarget {
@@ -11,25 +13,36 @@ export interface PublisherHost extends ReactiveControllerHost, EventTarget {
   readonly autostart: boolean;
   readonly muted: boolean;
   readonly cameraOff: boolean;
+  readonly state: string;
   setState(state: PublisherState): void;
   reportError(error: JanusWidgetError): void;
+  /** Samples the publishing PeerConnection for `janus-stats`. */
+  readonly statsController?: StatsController;
   dispatchEvent(event: Event): boolean;
 }
 
+export interface PublisherControllerEvents {
+  published(detail: { feedId: number | string; room: number | string }): void;
+  unpublished(detail: { feedId: number | string; room: number | string }): void;
+  fallback(reason: 'audio-only'): void;
+  /** The machine reverted the video source (a cancelled screen picker): mirror it on the element. */
+  source(detail: { video: VideoSource; videoDevice?: string | undefined }): void;
+}
+
 /**
- * Owns a LivePublisher for an element: created on connect, disposed on disconnect, re-created
- * when the connection settings change. Forwards its events to the element.
+ * Owns a LivePublisher for an element: built at the first update after connecting (so every
+ * attribute and property set right after `append()` counts), disposed on disconnect, re-built
+ * when the connection or capture settings change. Forwards its events to the element.
  */
 export class PublisherController implements ReactiveController {
   publisher: LivePublisher | undefined;
+  /** Why no machine could be built (an invalid attribute); `start()` rejects with it. */
+  private configError: JanusWidgetError | undefined;
+  private pendingOpen = false;
 
   constructor(
     private readonly host: PublisherHost,
-    private readonly events: {
-      published(detail: { feedId: number | string; room: number | string }): void;
-      unpublished(detail: { feedId: number | string; room: number | string }): void;
-      fallback(reason: 'audio-only'): void;
-    },
+    private readonly events: PublisherControllerEvents,
   ) {
     host.addController(this);
   }
@@ -39,45 +52,71 @@ export class PublisherController implements ReactiveController {
   }
 
   hostConnected(): void {
-    this.open();
+    this.pendingOpen = true;
+    this.host.requestUpdate();
   }
 
   hostDisconnected(): void {
+    this.pendingOpen = false;
     this.close();
+    this.host.setState('closed');
   }
 
-  /** Disposes the current machine and builds a fresh one from the element's settings. */
-  restart(): void {
-    this.close();
-    if (this.host.isConnected) this.open();
+  /**
+   * Called from the element's `willUpdate`: builds the machine once after connecting, and again
+   * when `settingsChanged` (publishing again if it was publishing). Returns true when it built one.
+   */
+  update(settingsChanged: boolean): boolean {
+    if (this.pendingOpen) {
+      this.pendingOpen = false;
+      this.close();
+      this.open(this.host.autostart);
+      return true;
+    }
+    if (settingsChanged && this.host.isConnected) {
+      const wasPublishing = ['connecting', 'live', 'reconnecting'].includes(this.host.state);
+      this.close();
+      this.open(this.host.autostart || wasPublishing);
+      return true;
+    }
+    return false;
   }
 
-  private open(): void {
+  private open(publish: boolean): void {
+    this.configError = undefined;
     let settings: PublisherSettings;
     try {
       settings = this.host.publisherSettings();
     } catch (error) {
-      this.fail(error);
+      this.configError = toWidgetError(error, 'invalid-config');
+      this.host.setState('error');
+      this.host.reportError(this.configError);
       return;
     }
     const publisher = new LivePublisher(settings);
     this.publisher = publisher;
     publisher.audioEnabled = !this.host.muted;
     publisher.videoEnabled = !this.host.cameraOff;
+    // A disposed machine may still settle late; only the current one speaks for the element.
+    const current = () => this.publisher === publisher;
     let last: { feedId: number | string; room: number | string } | undefined;
-    publisher.on('state', (state) => this.host.setState(state));
-    publisher.on('error', (error) => this.host.reportError(error));
-    publisher.on('stream', () => this.host.requestUpdate());
+    publisher.on('state', (state) => current() && this.host.setState(state));
+    publisher.on('error', (error) => current() && this.host.reportError(error));
+    publisher.on('stream', () => current() && this.host.requestUpdate());
     publisher.on('published', (detail) => {
+      if (!current()) return;
       last = detail;
       this.events.published(detail);
     });
     publisher.on('unpublished', () => {
-      if (last) this.events.unpublished(last);
+      if (current() && last) this.events.unpublished(last);
     });
-    publisher.on('fallback', ({ reason }) => this.events.fallback(reason));
+    publisher.on('fallback', ({ reason }) => current() && this.events.fallback(reason));
+    publisher.on('source', (detail) => current() && this.events.source(detail));
+    // A replaced machine may still drop its PeerConnection, never install one.
+    publisher.on('pc', (pc) => (current() || !pc) && this.host.statsController?.setPeerConnection(pc));
     this.host.setState('idle');
-    const first = this.host.autostart ? publisher.start() : publisher.preview();
+    const first = publish ? publisher.start() : publisher.preview();
     // Failures are reported through the state and `janus-error`; nothing may go unhandled.
     first.catch(() => {});
   }
@@ -86,18 +125,11 @@ export class PublisherController implements ReactiveController {
     const publisher = this.publisher;
     this.publisher = undefined;
     void publisher?.dispose();
-    if (publisher) this.host.setState('closed');
-  }
-
-  private fail(error: unknown): void {
-    if (isAbortError(error)) return;
-    this.host.setState('error');
-    this.host.reportError(toWidgetError(error));
   }
 
   /** Publishes; rejects with the widget error on failure. */
   async start(): Promise<void> {
-    if (!this.publisher) throw this.notReady();
+    if (!this.publisher) throw this.configError ?? this.notReady();
     await this.publisher.start();
   }
 
@@ -105,7 +137,12 @@ export class PublisherController implements ReactiveController {
     await this.publisher?.stop();
   }
 
+  /** Applies a rejected async call (mute, device switch) to the element without leaving it unhandled. */
+  report(error: unknown): void {
+    if (!isAbortError(error) && this.publisher) this.host.reportError(toWidgetError(error));
+  }
+
   private notReady(): JanusWidgetError {
-    return new JanusWidgetError('invalid-config', 'The element is not connected or its attributes are invalid.');
+    return new JanusWidgetError('invalid-config', 'The element is not connected to a document.');
   }
 }

@@ -23,6 +23,8 @@ export interface ViewerControllerEvents {
   feedRemoved(feed: WatchedFeed): void;
   quality(detail: { feedId: FeedId; quality: Quality; reason: QualityReason }): void;
   peerConnection(pc: RTCPeerConnection | undefined): void;
+  slowlink(report: { uplink: boolean; lost: number }): void;
+  layer(layer: { feedId: FeedId; substream?: number | undefined; temporal?: number | undefined }): void;
 }
 
 /** Owns a RoomViewer for an element: started on connect, disposed on disconnect, rebuilt on config change. */
@@ -71,6 +73,8 @@ export class ViewerController implements ReactiveController {
     viewer.on('feed-removed', (feed) => this.events.feedRemoved(feed));
     viewer.on('quality', (detail) => this.events.quality(detail));
     viewer.on('pc', (pc) => this.events.peerConnection(pc));
+    viewer.on('slowlink', (report) => this.events.slowlink(report));
+    viewer.on('layer', (layer) => this.events.layer(layer));
     this.host.setState('idle');
     // Failures arrive through the state and `janus-error`; nothing may go unhandled.
     viewer.start().catch(() => {});

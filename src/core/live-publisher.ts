@@ -1,7 +1,7 @@
 import type { ConnectionConfig } from './config.js';
 import { Emitter } from './emitter.js';
 import { JanusWidgetError, fromMediaError, isAbortError, toWidgetError } from './errors.js';
-import { captureMedia, stopStream, videoConstraints, audioConstraints, type CaptureOptions } from './media.js';
+import { captureMedia, stopStream, videoConstraints, audioConstraints, type CaptureOptions, type VideoSource } from './media.js';
 import { VideoRoomPublisher, type VideoCodec } from './publisher.js';
 import { connectOptions, reconnectDelay, sleep } from './reconnect.js';
 
@@ -27,6 +27,8 @@ export interface LivePublisherEvents {
   fallback: { reason: 'audio-only'; error: JanusWidgetError };
   /** The PeerConnection changed (for stats sampling). */
   pc: RTCPeerConnection | undefined;
+  /** The video source was reverted (a screen share was cancelled): the element mirrors it. */
+  source: { video: VideoSource; videoDevice?: string | undefined };
 }
 
 /**
@@ -40,7 +42,11 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
   feedId: number | string | undefined;
   audioEnabled = true;
   videoEnabled = true;
+  /** True when the camera was missing and only audio is captured. */
+  audioOnlyFallback = false;
   private publisher: VideoRoomPublisher | undefined;
+  /** The capture in progress, so a start() during a preview waits for it instead of capturing twice. */
+  private capturing: Promise<MediaStream> | undefined;
   /** Aborts the current run (capture, connect, publish, reconnect); replaced on each start. */
   private run = new AbortController();
 
@@ -57,6 +63,11 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
     return this.publisher?.pc;
   }
 
+  /** The capture settings now in use (after device or source switches). */
+  get capture(): Readonly<CaptureOptions> {
+    return this.settings.capture;
+  }
+
   /** The Janus ids, for diagnostics and tests. */
   get ids(): { session?: number | undefined; handle?: string | undefined } {
     return { session: this.publisher?.sessionId, handle: this.publisher?.handleId };
@@ -69,7 +80,9 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
   }
 
   private fail(error: unknown): void {
-    if (isAbortError(error)) return;
+    if (isAbortError(error) || this.state === 'closed') return;
+    // One failure, one report: a rejection seen twice (capture inside start) is not a second error.
+    if (this.state === 'error' && this.error === error) return;
     this.error = toWidgetError(error);
     this.teardown();
     this.setState('error');
@@ -83,23 +96,34 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
 
   /** Captures the local preview without publishing. */
   async preview(): Promise<MediaStream> {
-    if (this.stream) return this.stream;
-    const signal = this.run.signal;
     try {
-      const capture = await captureMedia(this.settings.capture, signal);
-      this.setStream(capture.stream);
-      this.applyEnabled();
-      if (capture.fallback) {
-        this.emit('fallback', {
-          reason: capture.fallback,
-          error: new JanusWidgetError('media-not-found', 'No camera was found: publishing audio only.'),
-        });
-      }
-      return capture.stream;
+      return await this.captureOnce();
     } catch (error) {
       this.fail(error);
-      throw this.error ?? error;
+      throw isAbortError(error) ? error : this.error;
     }
+  }
+
+  private captureOnce(): Promise<MediaStream> {
+    if (this.stream) return Promise.resolve(this.stream);
+    const signal = this.run.signal;
+    this.capturing ??= captureMedia(this.settings.capture, signal)
+      .then((capture) => {
+        this.setStream(capture.stream);
+        this.applyEnabled();
+        if (capture.fallback) {
+          this.audioOnlyFallback = true;
+          this.emit('fallback', {
+            reason: capture.fallback,
+            error: new JanusWidgetError('media-not-found', 'No camera was found: publishing audio only.'),
+          });
+        }
+        return capture.stream;
+      })
+      .finally(() => {
+        this.capturing = undefined;
+      });
+    return this.capturing;
   }
 
   /** Captures (if needed), joins the room and publishes; resolves when Janus accepted the stream. */
@@ -110,7 +134,7 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
     this.setState('connecting');
     const signal = this.run.signal;
     try {
-      const [stream, options] = await Promise.all([this.preview(), connectOptions(this.settings.connection, signal)]);
+      const [stream, options] = await Promise.all([this.captureOnce(), connectOptions(this.settings.connection, signal)]);
       await this.publishOnce(stream, options, signal);
     } catch (error) {
       this.fail(error);
@@ -200,7 +224,10 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
   async setAudioEnabled(enabled: boolean): Promise<void> {
     this.audioEnabled = enabled;
     this.applyEnabled();
-    await this.publisher?.setSending('audio', enabled);
+    await this.publisher?.setSending('audio', enabled).catch((error: unknown) => {
+      // A publisher lost meanwhile is re-created by recover(), which applies audioEnabled again.
+      if (this.state === 'live') throw toWidgetError(error);
+    });
   }
 
   /**
@@ -216,7 +243,14 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
     if (enabled) {
       const disabled = stream.getVideoTracks().find((track) => track.readyState === 'live');
       if (disabled) disabled.enabled = true;
-      else await this.replaceVideo(this.settings.capture);
+      else {
+        try {
+          await this.replaceVideo(this.settings.capture);
+        } catch (error) {
+          this.videoEnabled = false;
+          throw fromMediaError(error, this.settings.capture.video === 'screen' ? 'screen' : 'camera');
+        }
+      }
       await this.publisher?.setSending('video', true);
     } else if (this.publisher) {
       await this.publisher.setSending('video', false);
@@ -234,10 +268,17 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
   private async replaceVideo(capture: CaptureOptions): Promise<void> {
     const fresh =
       capture.video === 'screen'
-        ? await navigator.mediaDevices.getDisplayMedia({ video: true })
+        ? await navigator.mediaDevices.getDisplayMedia({
+            video: capture.videoConstraints ?? { frameRate: { ideal: capture.frameRate ?? 30 } },
+          })
         : await navigator.mediaDevices.getUserMedia({ video: videoConstraints(capture) });
     const track = fresh.getVideoTracks()[0]!;
-    const stream = this.stream!;
+    const stream = this.stream;
+    // Stopped or disposed while the browser was capturing: nothing may keep running.
+    if (!stream || this.state === 'closed') {
+      stopStream(fresh);
+      return;
+    }
     for (const old of stream.getVideoTracks()) {
       old.stop();
       stream.removeTrack(old);
@@ -247,9 +288,13 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
     this.setStream(stream);
   }
 
-  /** Switches the camera or microphone (or camera <-> screen) without renegotiating. */
+  /**
+   * Switches the camera or microphone (or camera <-> screen) without renegotiating. When the new
+   * video source fails (a cancelled screen picker), the previous source stays and `source` says so.
+   */
   async switchSource(change: Partial<Pick<CaptureOptions, 'video' | 'videoDevice' | 'audioDevice'>>): Promise<void> {
-    const capture = { ...this.settings.capture, ...change };
+    const previous = this.settings.capture;
+    const capture = { ...previous, ...change };
     this.settings = { ...this.settings, capture };
     if (!this.stream) return;
     try {
@@ -258,6 +303,7 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
         const track = fresh.getAudioTracks()[0]!;
         track.enabled = this.audioEnabled;
         const stream = this.stream;
+        if (!stream || this.state === 'closed') return stopStream(fresh);
         const old = stream.getAudioTracks();
         stream.addTrack(track);
         await this.publisher?.replaceTrack('audio', track);
@@ -267,7 +313,15 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
         }
         this.setStream(stream);
       }
-      if (('video' in change || 'videoDevice' in change) && this.videoEnabled) await this.replaceVideo(capture);
+      if (('video' in change || 'videoDevice' in change) && this.videoEnabled) {
+        try {
+          await this.replaceVideo(capture);
+        } catch (error) {
+          this.settings = { ...this.settings, capture: { ...capture, video: previous.video, videoDevice: previous.videoDevice } };
+          this.emit('source', { video: previous.video, videoDevice: previous.videoDevice });
+          throw error;
+        }
+      }
     } catch (error) {
       throw fromMediaError(error, capture.video === 'screen' ? 'screen' : 'camera');
     }

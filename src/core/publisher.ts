@@ -82,13 +82,15 @@ export class VideoRoomPublisher extends Emitter<PublisherEvents> {
       const audio = stream.getAudioTracks()[0];
       const video = stream.getVideoTracks()[0];
       const tracks: TrackOption[] = [];
-      if (audio) tracks.push({ type: 'audio', capture: audio, recv: false });
+      // dontStop: the caller owns the tracks (a preview outlives stop()); janus.js would stop them on hangup.
+      if (audio) tracks.push({ type: 'audio', capture: audio, recv: false, dontStop: true });
       if (video) {
         const isScreen = /screen|window|tab|monitor/i.test(video.label) || video.getSettings().displaySurface !== undefined;
         const videoTrack: TrackOption & { codec?: string } = {
           type: isScreen ? 'screen' : 'video',
           capture: video,
           recv: false,
+          dontStop: true,
           simulcast: options.simulcast && !isScreen,
         };
         if (videoTrack.simulcast) videoTrack.simulcastMaxBitrates = simulcastBitrates(options.maxBitrate);
@@ -110,10 +112,11 @@ export class VideoRoomPublisher extends Emitter<PublisherEvents> {
       if (options.videoCodec) message['videocodec'] = options.videoCodec;
       const mediaUp = whenPeerConnected(this.handle, signal);
       mediaUp.catch(() => {});
-      const { data, jsep } = await this.handle.request(message, (reply, answer) => reply['videoroom'] === 'joined' && Boolean(answer), {
-        jsep: offer,
-        signal,
-      });
+      const { data, jsep } = await this.handle
+        .request(message, (reply, answer) => reply['videoroom'] === 'joined' && Boolean(answer), { jsep: offer, signal })
+        .catch((error: unknown) => {
+          throw this.explain(error, Boolean(video));
+        });
       await this.handle.handleRemoteJsep(jsep as Jsep);
       this.checkCodec(jsep, Boolean(video));
       this.rememberMids();
@@ -136,6 +139,17 @@ export class VideoRoomPublisher extends Emitter<PublisherEvents> {
       handle.on('detached', () => {
         if (!this.disposed) this.emit('lost', new JanusWidgetError('session-lost', 'Janus detached the publisher'));
       }),
+    );
+  }
+
+  /** Janus says only "Video codec unavailable in this room": name the codec for the site owner. */
+  private explain(error: unknown, sentVideo: boolean): unknown {
+    if (!(error instanceof JanusWidgetError) || error.code !== 'codec-refused' || !sentVideo) return error;
+    const codec = (this.options.videoCodec ?? 'vp8').toUpperCase();
+    return new JanusWidgetError(
+      'codec-refused',
+      `The room does not accept ${codec} video: set video-codec to a codec the room allows (Janus: ${error.message}).`,
+      { janusCode: error.janusCode, cause: error },
     );
   }
 

@@ -47,6 +47,10 @@ export interface RoomViewerEvents {
   'feed-removed': WatchedFeed;
   quality: { feedId: FeedId; quality: Quality; reason: QualityReason };
   pc: RTCPeerConnection | undefined;
+  /** Janus reported lost packets on the subscription (`uplink` false: on its way to us). */
+  slowlink: { uplink: boolean; lost: number };
+  /** Janus switched the simulcast layer of a feed's video. */
+  layer: { feedId: FeedId; substream?: number | undefined; temporal?: number | undefined };
 }
 
 interface Publisher {
@@ -159,9 +163,12 @@ export class RoomViewer extends Emitter<RoomViewerEvents> {
       }
       this.emit('feeds', [...this.feeds.values()]);
     });
-    subscriber.on('layer', ({ mid, substream }) => {
+    subscriber.on('slowlink', (report) => this.emit('slowlink', report));
+    subscriber.on('layer', ({ mid, substream, temporal }) => {
       const feed = [...this.feeds.values()].find((f) => f.videoMid === mid);
-      if (!feed || substream === undefined) return;
+      if (!feed) return;
+      this.emit('layer', { feedId: feed.feedId, substream, temporal });
+      if (substream === undefined) return;
       const quality = QUALITY_OF_SUBSTREAM[substream];
       if (!quality || feed.quality === quality) return;
       feed.quality = quality;

@@ -2,48 +2,17 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { JanusWidgetError } from '../../core/errors.js';
 import type { PublisherSettings, PublisherState } from '../../core/live-publisher.js';
-import type { AudioSource, VideoSource } from '../../core/media.js';
+import type { AudioSource, CaptureOptions, VideoSource } from '../../core/media.js';
 import type { VideoCodec } from '../../core/publisher.js';
 import { PublisherController } from '../../controllers/publisher-controller.js';
+import { StatsController } from '../../controllers/stats-controller.js';
 import { JanusRoomElement } from '../shared/room-element.js';
-import { widgetEvent } from '../shared/events.js';
+import { widgetEvent, type JanusDeviceChangeDetail } from '../shared/events.js';
 import { videoFrameStyles } from '../shared/styles.js';
+import { CODECS, PUBLISHER_STRINGS, RESTART_PROPERTIES, checkNumber, oneOf, parseResolution } from './settings.js';
 import { publisherStyles } from './styles.js';
 
-/** Every visible string, overridable through the `strings` property (i18n). */
-export const PUBLISHER_STRINGS = {
-  idle: 'Preview',
-  connecting: 'Connecting…',
-  live: 'Live',
-  reconnecting: 'Reconnecting…',
-  error: 'Error',
-  closed: 'Stopped',
-  goLive: 'Go live',
-  stop: 'Stop',
-  micOn: 'Mute microphone',
-  micOff: 'Unmute microphone',
-  cameraOn: 'Turn camera off',
-  cameraOff: 'Turn camera on',
-  shareScreen: 'Share screen',
-  stopSharing: 'Stop sharing',
-  camera: 'Camera',
-  microphone: 'Microphone',
-  controls: 'Publisher controls',
-  noVideo: 'Camera is off',
-};
-
-const CODECS: readonly VideoCodec[] = ['vp8', 'h264', 'vp9', 'av1'];
-
-function parseResolution(value: string): { width: number; height: number } {
-  const match = /^\s*(\d{2,5})\s*x\s*(\d{2,5})\s*$/i.exec(value);
-  if (!match) throw new JanusWidgetError('invalid-config', `The resolution attribute must look like 1280x720, not "${value}".`);
-  return { width: Number(match[1]), height: Number(match[2]) };
-}
-
-function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new JanusWidgetError('invalid-config', `The ${name} attribute must be one of ${allowed.join(', ')}, not "${value}".`);
-}
+export { PUBLISHER_STRINGS } from './settings.js';
 
 /**
  * Captures the camera (or screen) and microphone and publishes them into a Janus VideoRoom.
@@ -60,6 +29,7 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
  * @fires janus-error - A failure. `detail: {code, message, janusCode?}`.
  * @fires janus-published - Janus accepted the stream. `detail: {feedId, room}`.
  * @fires janus-unpublished - Publishing stopped. `detail: {feedId, room}`.
+ * @fires janus-stats - A stats sample, at the stats interval while someone listens. `detail: LiveStatsSample`.
  * @fires janus-device-change - The camera, microphone or video source changed. `detail: {kind, deviceId?, source?, fallback?}`.
  *
  * @csspart base - The frame around everything.
@@ -169,11 +139,25 @@ export class JanusPublisher extends JanusRoomElement<PublisherState> {
       this.dispatchEvent(widgetEvent('janus-unpublished', detail));
     },
     fallback: (reason) => this.dispatchEvent(widgetEvent('janus-device-change', { kind: 'video', source: 'none', fallback: reason })),
+    source: ({ video, videoDevice }) => {
+      this.video = video;
+      this.videoDevice = videoDevice ?? '';
+    },
   });
 
   constructor() {
     super('idle');
   }
+
+  // --- stats (see <janus-stats>) ---
+  /** Samples the publishing PeerConnection; `<janus-stats>` and `janus-stats` listeners use it. */
+  readonly statsController = new StatsController(this, 'send');
+
+  /** Latest stats sample (updated while a `<janus-stats>` or a `janus-stats` listener needs it). */
+  get stats() {
+    return this.statsController.latest;
+  }
+  // --- end stats ---
 
   /** The local stream (preview), if captured. */
   get stream(): MediaStream | undefined {
@@ -199,14 +183,13 @@ export class JanusPublisher extends JanusRoomElement<PublisherState> {
   publisherSettings(): PublisherSettings {
     const video = oneOf('video', this.video, ['camera', 'screen', 'none'] as const);
     const audio = oneOf('audio', this.audio, ['microphone', 'none'] as const);
+    if (video === 'none' && audio === 'none') {
+      throw new JanusWidgetError('invalid-config', 'Nothing to publish: the video and audio attributes are both "none".');
+    }
     const videoCodec = oneOf('video-codec', this.videoCodec, CODECS);
     const { width, height } = parseResolution(this.resolution);
-    if (!(this.frameRate > 0 && this.frameRate <= 120)) {
-      throw new JanusWidgetError('invalid-config', `The frame-rate attribute must be between 1 and 120, not "${this.frameRate}".`);
-    }
-    if (!(this.maxBitrate >= 0)) {
-      throw new JanusWidgetError('invalid-config', `The max-bitrate attribute must be a positive number of bits per second.`);
-    }
+    checkNumber('frame-rate', this.frameRate, 1, 120);
+    checkNumber('max-bitrate', this.maxBitrate, 0, 100_000_000);
     return {
       connection: this.connectionConfig(),
       capture: {
@@ -240,44 +223,55 @@ export class JanusPublisher extends JanusRoomElement<PublisherState> {
   }
 
   private readonly refreshDevices = async (): Promise<void> => {
-    this.devices = (await navigator.mediaDevices?.enumerateDevices?.()) ?? [];
+    this.devices = (await navigator.mediaDevices?.enumerateDevices?.().catch(() => [])) ?? [];
   };
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const captureChanged = ['display', 'resolution', 'frameRate', 'noSimulcast', 'maxBitrate', 'videoCodec', 'audio'].some((name) =>
-      (changed as Map<PropertyKey, unknown>).has(name),
-    );
-    if (this.connectionChanged(changed) || (this.hasUpdated && captureChanged)) this.controller.restart();
+    const has = (names: readonly string[]) => names.some((name) => (changed as Map<PropertyKey, unknown>).has(name));
+    const sources = ['video', 'videoDevice', 'audioDevice'];
+    // Adding or removing the video m-line needs a new negotiation: rebuild rather than replace.
+    const videoNone = changed.has('video') && (this.video === 'none' || changed.get('video') === 'none');
+    const rebuild =
+      this.hasUpdated &&
+      (this.connectionChanged(changed) || has(RESTART_PROPERTIES) || videoNone || (!this.controller.publisher && has(sources)));
+    if (this.controller.update(rebuild)) return;
     const publisher = this.controller.publisher;
     if (!publisher) return;
-    if (changed.has('muted') && publisher.audioEnabled === this.muted) void publisher.setAudioEnabled(!this.muted);
-    if (changed.has('cameraOff') && publisher.videoEnabled === this.cameraOff) void this.toggleCamera(!this.cameraOff);
-    if (this.hasUpdated && (changed.has('video') || changed.has('videoDevice') || changed.has('audioDevice'))) {
-      void this.switchSource({ video: this.video, videoDevice: this.videoDevice || undefined, audioDevice: this.audioDevice || undefined });
+    if (changed.has('muted') && publisher.audioEnabled === this.muted) {
+      publisher.setAudioEnabled(!this.muted).catch((error: unknown) => this.controller.report(error));
     }
+    if (changed.has('cameraOff') && publisher.videoEnabled === this.cameraOff) void this.toggleCamera(!this.cameraOff);
+    const now = publisher.capture;
+    const change: Partial<Pick<CaptureOptions, 'video' | 'videoDevice' | 'audioDevice'>> = {};
+    if (this.video !== now.video) change.video = this.video;
+    if ((this.videoDevice || undefined) !== now.videoDevice) change.videoDevice = this.videoDevice || undefined;
+    if ((this.audioDevice || undefined) !== now.audioDevice) change.audioDevice = this.audioDevice || undefined;
+    if (Object.keys(change).length > 0) void this.switchSource(change);
   }
 
   private async toggleCamera(enabled: boolean): Promise<void> {
     try {
       await this.controller.publisher?.setVideoEnabled(enabled);
     } catch (error) {
-      this.reportError(error instanceof JanusWidgetError ? error : new JanusWidgetError('media-busy', String(error)));
+      if (enabled) this.cameraOff = true;
+      this.controller.report(error);
     }
   }
 
-  private async switchSource(change: { video?: VideoSource; videoDevice?: string | undefined; audioDevice?: string | undefined }): Promise<void> {
+  private async switchSource(change: Partial<Pick<CaptureOptions, 'video' | 'videoDevice' | 'audioDevice'>>): Promise<void> {
+    const publisher = this.controller.publisher;
     try {
-      await this.controller.publisher?.switchSource(change);
-      const kind = change.audioDevice !== undefined && change.video === undefined ? 'audio' : 'video';
-      this.dispatchEvent(
-        widgetEvent('janus-device-change', {
-          kind,
-          deviceId: kind === 'audio' ? change.audioDevice : change.videoDevice,
-          source: change.video,
-        }),
-      );
+      await publisher?.switchSource(change);
+      if (publisher !== this.controller.publisher) return;
+      if (this.state !== 'error') this.error = undefined;
+      const kind = 'audioDevice' in change && !('video' in change) && !('videoDevice' in change) ? 'audio' : 'video';
+      const detail: JanusDeviceChangeDetail = { kind };
+      const deviceId = kind === 'audio' ? change.audioDevice : publisher?.capture.videoDevice;
+      if (deviceId) detail.deviceId = deviceId;
+      if (kind === 'video') detail.source = publisher?.capture.video;
+      this.dispatchEvent(widgetEvent('janus-device-change', detail));
     } catch (error) {
-      this.reportError(error instanceof JanusWidgetError ? error : new JanusWidgetError('media-busy', String(error)));
+      this.controller.report(error);
     }
   }
 
@@ -285,28 +279,30 @@ export class JanusPublisher extends JanusRoomElement<PublisherState> {
     return this.strings[key] ?? PUBLISHER_STRINGS[key];
   }
 
+  private picker(kind: 'camera' | 'microphone', selected: string, onChange: (id: string) => void) {
+    const list = this.devices.filter((d) => d.kind === (kind === 'camera' ? 'videoinput' : 'audioinput'));
+    if (list.length < 2) return nothing;
+    return html`<select
+      part="select ${kind}-select"
+      aria-label=${this.text(kind)}
+      @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value)}
+    >
+      ${list.map(
+        (d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === selected}>${d.label || `${this.text(kind)} ${i + 1}`}</option>`,
+      )}
+    </select>`;
+  }
+
   private renderControls() {
     if (this.noControls) return nothing;
-    const live = this.state === 'live' || this.state === 'connecting' || this.state === 'reconnecting';
-    const cameras = this.devices.filter((d) => d.kind === 'videoinput');
-    const microphones = this.devices.filter((d) => d.kind === 'audioinput');
-    const picker = (kind: 'camera' | 'microphone', list: MediaDeviceInfo[], selected: string, onChange: (id: string) => void) =>
-      list.length > 1
-        ? html`<select
-            part="select ${kind}-select"
-            aria-label=${this.text(kind)}
-            @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value)}
-          >
-            ${list.map(
-              (d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === selected}>${d.label || `${this.text(kind)} ${i + 1}`}</option>`,
-            )}
-          </select>`
-        : nothing;
+    const publishing = this.state === 'live' || this.state === 'connecting' || this.state === 'reconnecting';
+    const noVideo = this.video === 'none' || Boolean(this.controller.publisher?.audioOnlyFallback);
+    const screen = this.video === 'screen';
     return html`<slot name="controls">
       <div part="controls" role="toolbar" aria-label=${this.text('controls')}>
         <button
           part="button mic-button"
-          aria-pressed=${this.muted ? 'false' : 'true'}
+          ?data-off=${this.muted}
           ?disabled=${this.audio === 'none'}
           @click=${() => (this.muted = !this.muted)}
         >
@@ -314,25 +310,25 @@ export class JanusPublisher extends JanusRoomElement<PublisherState> {
         </button>
         <button
           part="button camera-button"
-          aria-pressed=${this.cameraOff ? 'false' : 'true'}
-          ?disabled=${this.video === 'none'}
+          ?data-off=${this.cameraOff}
+          ?disabled=${noVideo}
           @click=${() => (this.cameraOff = !this.cameraOff)}
         >
           ${this.cameraOff ? this.text('cameraOff') : this.text('cameraOn')}
         </button>
         <button
           part="button screen-button"
-          aria-pressed=${this.video === 'screen' ? 'true' : 'false'}
           ?hidden=${!navigator.mediaDevices?.getDisplayMedia}
-          @click=${() => (this.video = this.video === 'screen' ? 'camera' : 'screen')}
+          ?disabled=${noVideo}
+          @click=${() => (this.video = screen ? 'camera' : 'screen')}
         >
-          ${this.video === 'screen' ? this.text('stopSharing') : this.text('shareScreen')}
+          ${screen ? this.text('stopSharing') : this.text('shareScreen')}
         </button>
-        ${picker('camera', cameras, this.videoDevice, (id) => (this.videoDevice = id))}
-        ${picker('microphone', microphones, this.audioDevice, (id) => (this.audioDevice = id))}
+        ${this.picker('camera', this.videoDevice, (id) => (this.videoDevice = id))}
+        ${this.picker('microphone', this.audioDevice, (id) => (this.audioDevice = id))}
         <span class="spacer"></span>
-        <button part="button live-button" @click=${() => (live ? this.stop() : this.start()).catch(() => {})}>
-          ${live ? this.text('stop') : this.text('goLive')}
+        <button part="button live-button" @click=${() => (publishing ? this.stop() : this.start()).catch(() => {})}>
+          ${publishing ? this.text('stop') : this.text('goLive')}
         </button>
       </div>
     </slot>`;
@@ -354,10 +350,8 @@ export class JanusPublisher extends JanusRoomElement<PublisherState> {
         aria-hidden="true"
       ></video>
       ${hasVideo ? nothing : html`<div part="placeholder"><slot name="placeholder">${this.text('noVideo')}</slot></div>`}
-      <div part="status" role="status" data-state=${this.state}>${this.text(this.state)}</div>
-      ${this.error
-        ? html`<div part="error" role="alert"><slot name="error">${this.error.message}</slot></div>`
-        : nothing}
+      <div part="status" role="status" data-state=${this.state}>${this.text(this.state as PublisherState)}</div>
+      ${this.error ? html`<div part="error" role="alert"><slot name="error">${this.error.message}</slot></div>` : nothing}
       <slot name="overlay"></slot>
       ${this.renderControls()}
     </div>`;

@@ -4,6 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { JanusWidgetError } from '../../core/errors.js';
 import { autoQuality } from '../../core/layer-policy.js';
 import type { Quality, ViewerSettings, ViewerState, WatchedFeed } from '../../core/room-viewer.js';
+import { StatsController } from '../../controllers/stats-controller.js';
 import { ViewerController } from '../../controllers/viewer-controller.js';
 import { JanusRoomElement } from '../shared/room-element.js';
 import { widgetEvent } from '../shared/events.js';
@@ -53,6 +54,7 @@ const QUALITIES: readonly QualityChoice[] = ['auto', 'high', 'medium', 'low', 'a
  * @fires janus-feed-removed - A publisher's tile went away. `detail: {feedId, display}`.
  * @fires janus-quality - The received layer changed. `detail: {quality, reason, feedId}`.
  * @fires janus-playing - A tile rendered its first frame. `detail: {feedId, display}`.
+ * @fires janus-stats - A stats sample, at the sampling interval, while sampled. `detail: LiveStatsSample`.
  *
  * @csspart base - The frame around everything.
  * @csspart grid - The tile grid.
@@ -131,8 +133,15 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
       if (detail.feedId === this.feeds[0]?.feedId) this.currentQuality = detail.quality;
       this.dispatchEvent(widgetEvent('janus-quality', detail));
     },
-    peerConnection: () => {},
+    peerConnection: (pc) => this.statsController.setPeerConnection(pc),
+    slowlink: (report) => this.statsController.sampler.addSlowLink(report),
+    layer: ({ feedId, substream, temporal }) => {
+      if (feedId === this.feeds[0]?.feedId) this.statsController.sampler.setLayer({ substream, temporal });
+    },
   });
+
+  /** Samples the receiving PeerConnection for `<janus-stats>` and `janus-stats` listeners. */
+  readonly statsController = new StatsController(this, 'recv');
 
   private readonly tileSizes = new Map<string, number>();
   /** The layer auto mode last asked for, per feed, so observers firing again cost nothing. */
@@ -149,6 +158,11 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
   /** The feeds shown, in arrival order. */
   get feeds(): WatchedFeed[] {
     return this.controller.feeds;
+  }
+
+  /** The latest stats sample (while something samples: a `<janus-stats>` or a `janus-stats` listener). */
+  get stats() {
+    return this.statsController.latest;
   }
 
   /** The receiving PeerConnection, for stats. */

@@ -1,0 +1,317 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { DEFAULT_QUALITY_MESSAGES, type DiagnosisCode, type QualityLevel } from '../../core/quality.js';
+import type { LiveStatsSample, SlowLinkReport } from '../../core/stats-sampler.js';
+import { VERSION } from '../../core/version.js';
+import { isStatsSource, type StatsSource } from '../shared/stats-host.js';
+import { metricRows } from './format.js';
+import { statsStyles } from './styles.js';
+
+/** Every visible string, overridable through the `strings` property (i18n). */
+export const STATS_STRINGS = {
+  good: 'Good',
+  fair: 'Fair',
+  poor: 'Poor',
+  bad: 'Bad',
+  unknown: 'No data',
+  quality: 'Connection quality',
+  details: 'Connection details',
+  ice: 'Connection',
+  route: 'Route',
+  rtt: 'Round trip',
+  jitter: 'Jitter',
+  loss: 'Packet loss',
+  video: 'Video',
+  audio: 'Audio',
+  resolution: 'Resolution',
+  codec: 'Codec',
+  layers: 'Layers sent',
+  limitation: 'Limited by',
+  layer: 'Layer received',
+  freezes: 'Freezes',
+  jitterBuffer: 'Jitter buffer',
+  degradation: 'Degradation',
+  slowLink: 'Janus slow link',
+  uplink: 'uplink',
+  downlink: 'downlink',
+  lost: 'lost',
+  paused: 'paused',
+  none: 'none',
+  noIssues: 'No problems detected.',
+  detached: 'Not attached to a publisher or viewer.',
+  waiting: 'Waiting for the connection…',
+  copy: 'Copy diagnostics',
+  copied: 'Diagnostics copied.',
+  copyFailed: 'Could not copy the diagnostics.',
+};
+
+export type StatsStrings = typeof STATS_STRINGS;
+export type StatsQuality = QualityLevel | 'unknown';
+
+/** What "copy diagnostics" puts on the clipboard. */
+export interface StatsDiagnostics {
+  library: string;
+  version: string;
+  createdAt: string;
+  userAgent: string;
+  source?: { tag: string; id: string; state?: string; iceConnectionState?: string; connectionState?: string };
+  quality: StatsQuality;
+  samples: Array<Omit<LiveStatsSample, 'counters'>>;
+}
+
+/**
+ * Shows the live connection stats of a publisher or viewer and says in plain words what is wrong.
+ *
+ * Attach it with `for="id"` (a `<janus-publisher>` or `<janus-viewer>`), by placing it inside one
+ * (e.g. `slot="overlay"`), or with the `source` property. It follows the host across reconnects.
+ *
+ * @tag janus-stats
+ * @summary Connection quality badge and stats panel.
+ *
+ * @csspart base - The wrapper of everything.
+ * @csspart badge - The quality button of compact mode.
+ * @csspart indicator - The coloured quality dot (badge and panel header).
+ * @csspart panel - The full panel.
+ * @csspart header - The quality line at the top of the panel.
+ * @csspart metrics - The list of numbers.
+ * @csspart metric - One row of numbers; also `metric-<name>` (e.g. `metric-rtt`).
+ * @csspart label - The name of a number.
+ * @csspart value - A number.
+ * @csspart diagnosis - The list of problems.
+ * @csspart diagnosis-item - One problem; also `diagnosis-<severity>`.
+ * @csspart message - The detached / waiting message.
+ * @csspart copy-button - The "copy diagnostics" button.
+ *
+ * @cssprop [--janus-stats-bg=rgb(0 0 0 / 0.72)] - Background.
+ * @cssprop [--janus-stats-color=#fff] - Text colour.
+ * @cssprop [--janus-stats-font=12px/1.45 system-ui, sans-serif] - Font.
+ * @cssprop [--janus-stats-radius=6px] - Corner radius.
+ * @cssprop [--janus-stats-width=19em] - Width of the panel.
+ * @cssprop [--janus-stats-good=#2e7d32] - Colour of good quality.
+ * @cssprop [--janus-stats-fair=#f9a825] - Colour of fair quality.
+ * @cssprop [--janus-stats-poor=#ef6c00] - Colour of poor quality.
+ * @cssprop [--janus-stats-bad=#c62828] - Colour of bad quality.
+ * @cssprop [--janus-stats-unknown=#757575] - Colour while there is no data.
+ * @cssprop [--janus-focus-ring=#4fc3f7] - Keyboard focus outline colour.
+ * @cssprop [--janus-inset=8px] - Distance from the video's edges in `slot="overlay"`.
+ *
+ * @cssstate good - The connection is good.
+ * @cssstate fair - Noticeable trouble (see the diagnosis).
+ * @cssstate poor - Serious trouble.
+ * @cssstate bad - Barely usable or broken.
+ * @cssstate unknown - No sample yet, or detached.
+
+ */
+export class JanusStats extends LitElement {
+  static override styles = statsStyles;
+
+  /** id of the `<janus-publisher>` or `<janus-viewer>` to show (in the same document or shadow root). */
+  @property() for = '';
+
+  /** The element to show; takes precedence over `for` and the enclosing host. */
+  @property({ attribute: false }) source: StatsSource | undefined;
+
+  /** Milliseconds between samples. */
+  @property({ type: Number }) interval = 1000;
+
+  /** Shows only a quality badge that opens the full panel. */
+  @property({ type: Boolean, reflect: true }) compact = false;
+
+  /** In compact mode: whether the panel is open. */
+  @property({ type: Boolean, reflect: true }) open = false;
+
+  /** Overrides for the visible strings; `diagnosis` overrides the problem descriptions by code. */
+  @property({ attribute: false }) strings: Partial<StatsStrings> & { diagnosis?: Partial<Record<DiagnosisCode, string>> } = {};
+
+  /** Read-only: the overall quality of the latest sample, `unknown` without one. */
+  @property({ reflect: true }) quality: StatsQuality = 'unknown';
+
+  /** Read-only: the latest sample shown. */
+  @state() sample: LiveStatsSample | undefined;
+
+  /** Polite announcement: changes only when the quality or the list of problems changes. */
+  @state() private announcement = '';
+
+  private candidate: StatsSource | undefined;
+  private target: StatsSource | undefined;
+  private retainedInterval = 0;
+  private cleanup: Array<() => void> = [];
+  private offConnected: (() => void) | undefined;
+  private observer: MutationObserver | undefined;
+  private slowLinks: { connection: number; count: number; last?: SlowLinkReport } = { connection: -1, count: 0 };
+  private readonly internals = this.attachInternals();
+
+  /** Read-only: the publisher or viewer whose stats are shown now. */
+  get attached(): StatsSource | undefined {
+    return this.target;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.sync();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.sync();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('for') || changed.has('source') || changed.has('interval')) this.sync();
+    if (changed.has('quality')) {
+      this.internals.states?.clear();
+      this.internals.states?.add(this.quality);
+    }
+  }
+
+  /** The report "copy diagnostics" copies: recent samples, states and versions. */
+  diagnostics(): StatsDiagnostics {
+    const target = this.target;
+    const pc = target?.statsController.sampler.peerConnection;
+    const samples = (target?.statsController.sampler.history ?? []).map(({ counters: _counters, ...rest }) => rest);
+    const report: StatsDiagnostics = {
+      library: 'janus-widgets',
+      version: VERSION,
+      createdAt: new Date().toISOString(),
+      userAgent: navigator.userAgent,
+      quality: this.quality,
+      samples,
+    };
+    if (target) {
+      const state = (target as { state?: unknown }).state;
+      report.source = { tag: target.localName, id: target.id };
+      if (typeof state === 'string') report.source.state = state;
+      if (pc) Object.assign(report.source, { iceConnectionState: pc.iceConnectionState, connectionState: pc.connectionState });
+    }
+    return report;
+  }
+
+  /** Puts {@link diagnostics} on the clipboard as JSON; rejects when the browser refuses. */
+  async copyDiagnostics(): Promise<void> {
+    await navigator.clipboard.writeText(JSON.stringify(this.diagnostics(), null, 2));
+  }
+
+  /** Attaches to the right host (or detaches) after any change of `for`, `source`, nesting or connection. */
+  private sync(): void {
+    if (!this.isConnected) this.observer?.disconnect();
+    const candidate = this.isConnected ? this.resolve() : undefined;
+    if (candidate !== this.candidate) {
+      this.offConnected?.();
+      this.candidate = candidate;
+      // Hears the host being removed or re-inserted, whichever way it was found.
+      this.offConnected = candidate?.statsController.on('connected', () => this.sync());
+    }
+    const target = candidate?.isConnected ? candidate : undefined;
+    if (target === this.target && this.retainedInterval === this.interval) return;
+    for (const off of this.cleanup.splice(0)) off();
+    if (target !== this.target) this.show(target?.statsController.latest);
+    this.target = target;
+    this.retainedInterval = this.interval;
+    if (!target) return;
+    const controller = target.statsController;
+    this.cleanup.push(
+      controller.sampler.on('sample', (sample) => this.show(sample)),
+      controller.sampler.on('pc', () => this.show(undefined)),
+      controller.retain(this.interval),
+    );
+  }
+
+  private resolve(): StatsSource | undefined {
+    this.observer?.disconnect();
+    if (this.source) return this.source;
+    const root = this.getRootNode() as Document | ShadowRoot;
+    if (this.for) {
+      // Watches for the element appearing, disappearing or changing id.
+      this.observer ??= new MutationObserver(() => this.sync());
+      this.observer.observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ['id'] });
+      return this.upgraded(root.getElementById(this.for));
+    }
+    for (let node: Element | null = this.parentElement; node; node = node.parentElement ?? (node.parentNode as ShadowRoot | null)?.host ?? null) {
+      const found = this.upgraded(node);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** The element as a stats source, or undefined; a not-yet-defined custom element is retried once defined. */
+  private upgraded(element: Element | null): StatsSource | undefined {
+    if (isStatsSource(element)) return element;
+    if (element?.localName.includes('-') && !customElements.get(element.localName)) {
+      void customElements.whenDefined(element.localName).then(() => this.sync());
+    }
+    return undefined;
+  }
+
+  private show(sample: LiveStatsSample | undefined): void {
+    const before = this.sample;
+    this.sample = sample;
+    this.quality = sample?.quality ?? 'unknown';
+    if (sample && sample.connection !== this.slowLinks.connection) this.slowLinks = { connection: sample.connection, count: 0 };
+    for (const report of sample?.slowLinks ?? []) this.slowLinks = { ...this.slowLinks, count: this.slowLinks.count + 1, last: report };
+    // Announce changes of level or of the problem list, never the numbers ticking.
+    const key = (s: LiveStatsSample | undefined) => (s ? `${s.quality}:${s.diagnosis.map((d) => d.code).join()}` : '');
+    if (sample && key(sample) !== key(before)) {
+      const first = sample.diagnosis[0];
+      this.announcement = `${this.text('quality')}: ${this.text(sample.quality)}.${first ? ` ${this.message(first.code)}` : ''}`;
+    }
+  }
+
+  private text(key: keyof StatsStrings): string {
+    return this.strings[key] ?? STATS_STRINGS[key];
+  }
+
+  private message(code: DiagnosisCode): string {
+    return this.strings.diagnosis?.[code] ?? DEFAULT_QUALITY_MESSAGES[code];
+  }
+
+  private async onCopy(): Promise<void> {
+    try {
+      await this.copyDiagnostics();
+      this.announcement = this.text('copied');
+    } catch {
+      this.announcement = this.text('copyFailed');
+    }
+  }
+
+  private renderPanel() {
+    const sample = this.sample;
+    const rows = sample ? metricRows(sample, this.slowLinks, (key) => this.text(key)) : [];
+    return html`<section part="panel" id="panel" aria-label=${this.text('details')}>
+      <div part="header"><span part="indicator" aria-hidden="true"></span>${this.text('quality')}: ${this.text(this.quality)}</div>
+      ${sample
+        ? html`<dl part="metrics">
+            ${rows.map(
+              ([name, label, value]) =>
+                html`<div part="metric metric-${name}"><dt part="label">${label}</dt><dd part="value">${value}</dd></div>`,
+            )}
+          </dl>`
+        : html`<p part="message">${this.text(this.target ? 'waiting' : 'detached')}</p>`}
+      <ul part="diagnosis">
+        ${sample?.diagnosis.length
+          ? sample.diagnosis.map(
+              (d) => html`<li part="diagnosis-item diagnosis-${d.severity}" data-code=${d.code}>${this.message(d.code)}</li>`,
+            )
+          : html`<li part="diagnosis-item diagnosis-good">${sample ? this.text('noIssues') : nothing}</li>`}
+      </ul>
+      <button part="copy-button" ?disabled=${!this.target} @click=${() => void this.onCopy()}>${this.text('copy')}</button>
+    </section>`;
+  }
+
+  override render() {
+    return html`<div part="base" data-quality=${this.quality}>
+      ${this.compact
+        ? html`<button part="badge" aria-expanded=${this.open ? 'true' : 'false'} aria-controls="panel" @click=${() => (this.open = !this.open)}>
+            <span part="indicator" aria-hidden="true"></span><span class="visually-hidden">${this.text('quality')}: </span>${this.text(this.quality)}
+          </button>`
+        : nothing}
+      ${!this.compact || this.open ? this.renderPanel() : nothing}
+      <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'janus-stats': JanusStats;
+  }
+}
