@@ -66,12 +66,28 @@ interface ConnectionEvents {
   lost: JanusWidgetError;
 }
 
+/** How long creating a session may take: janus.js never reports a socket that closes before Janus answered. */
+export const CONNECT_TIMEOUT_MS = 10000;
+
 /** One Janus session (one WebSocket or long-poll loop). */
 export class JanusConnection extends Emitter<ConnectionEvents> {
   private destroyed = false;
+  private isLost = false;
+  /** Handles attached (or being attached) on this session: janus.js tells them nothing when it is lost. */
+  private readonly handles = new Set<PluginHandle>();
+  private readonly attaching = new Set<(error: JanusWidgetError) => void>();
 
   private constructor(private readonly janus: JanusJS.Janus) {
     super();
+  }
+
+  /** The transport dropped: fail what waits for an answer that will never come, then tell the holders. */
+  private lose(error: JanusWidgetError): void {
+    if (this.isLost || this.destroyed) return;
+    this.isLost = true;
+    for (const reject of [...this.attaching]) reject(error);
+    for (const handle of [...this.handles]) handle.lose(error);
+    this.emit('lost', error);
   }
 
   /** Creates a session on the first server of the list that answers. */
@@ -81,11 +97,18 @@ export class JanusConnection extends Emitter<ConnectionEvents> {
     return new Promise((resolve, reject) => {
       let connection: JanusConnection | undefined;
       let settled = false;
-      const onAbort = () => {
+      const giveUp = (error: unknown) => {
         settled = true;
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
         janus.destroy({ notifyDestroyed: false, cleanupHandles: true });
-        reject(abortReason(options.signal!));
+        reject(error);
       };
+      const onAbort = () => giveUp(abortReason(options.signal!));
+      const timer = setTimeout(
+        () => giveUp(new JanusWidgetError('server-unreachable', `Janus did not create a session within ${CONNECT_TIMEOUT_MS / 1000} s`)),
+        CONNECT_TIMEOUT_MS,
+      );
       const janus: JanusJS.Janus = new Janus({
         server: [...options.servers],
         token: options.token,
@@ -96,18 +119,21 @@ export class JanusConnection extends Emitter<ConnectionEvents> {
         success: () => {
           if (settled) return;
           settled = true;
+          clearTimeout(timer);
           options.signal?.removeEventListener('abort', onAbort);
           connection = new JanusConnection(janus);
           resolve(connection);
         },
+        // janus.js reports a dropped socket here too ("Lost connection to the server"), once the session exists.
         error: (message: unknown) => {
           const error = sessionError(String(message));
           if (!settled) {
             settled = true;
+            clearTimeout(timer);
             options.signal?.removeEventListener('abort', onAbort);
             reject(error);
-          } else if (connection && !connection.destroyed) {
-            connection.emit('lost', new JanusWidgetError('session-lost', error.message, { cause: error }));
+          } else if (connection) {
+            connection.lose(new JanusWidgetError('session-lost', error.message, { cause: error }));
           }
         },
       });
@@ -121,28 +147,48 @@ export class JanusConnection extends Emitter<ConnectionEvents> {
   }
 
   get isConnected(): boolean {
-    return !this.destroyed && this.janus.isConnected();
+    return !this.destroyed && !this.isLost && this.janus.isConnected();
+  }
+
+  /** True once the transport dropped: the session is unusable, its holders must connect again. */
+  get lost(): boolean {
+    return this.isLost;
   }
 
   /** Attaches a plugin handle (the VideoRoom by default). */
   attach(signal?: AbortSignal, plugin = 'janus.plugin.videoroom'): Promise<PluginHandle> {
     throwIfAborted(signal);
+    if (this.isLost || this.destroyed) return Promise.reject(new JanusWidgetError('session-lost', 'The Janus session is gone'));
     return new Promise((resolve, reject) => {
-      const handle = new PluginHandle();
+      const handle = new PluginHandle(() => this.handles.delete(handle));
+      let settled = false;
+      const settle = (error?: unknown) => {
+        if (settled) return false;
+        settled = true;
+        this.attaching.delete(onLost);
+        signal?.removeEventListener('abort', onAbort);
+        if (error) reject(error);
+        return true;
+      };
+      const onLost = (error: JanusWidgetError) => settle(error);
+      const onAbort = () => settle(abortReason(signal!));
+      this.attaching.add(onLost);
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.janus.attach({
         plugin,
         opaqueId: `janus-widgets-${Janus.randomString(8)}`,
         ...handle.callbacks(),
         success: (raw) => {
           handle.bind(raw);
-          if (signal?.aborted) {
+          // Given up meanwhile (aborted, session lost): nobody will detach it but us.
+          if (!settle()) {
             void handle.detach();
-            reject(abortReason(signal));
-          } else {
-            resolve(handle);
+            return;
           }
+          this.handles.add(handle);
+          resolve(handle);
         },
-        error: (message) => reject(sessionError(String(message))),
+        error: (message) => settle(sessionError(String(message))),
       });
     });
   }
@@ -152,13 +198,18 @@ export class JanusConnection extends Emitter<ConnectionEvents> {
     if (this.destroyed) return Promise.resolve();
     this.destroyed = true;
     this.removeAllListeners();
-    return new Promise((resolve) => {
+    this.handles.clear();
+    const id = this.janus.getSessionId();
+    return new Promise<void>((resolve) => {
       this.janus.destroy({
         cleanupHandles: true,
         notifyDestroyed: false,
         success: () => resolve(),
         error: () => resolve(),
       });
+    }).then(() => {
+      // janus.js keeps every session it ever created in this map (for its unload handler): one per reconnect.
+      (Janus as unknown as { sessions?: Map<number, unknown> }).sessions?.delete(id);
     });
   }
 }
@@ -175,6 +226,8 @@ export interface HandleEvents {
   cleanup: void;
   /** The handle was detached, by us or by the server. */
   detached: void;
+  /** The session's transport dropped: the handle is unusable (its requests have failed). */
+  lost: JanusWidgetError;
 }
 
 interface PendingRequest {
@@ -188,6 +241,27 @@ export class PluginHandle extends Emitter<HandleEvents> {
   private raw: JanusJS.PluginHandle | undefined;
   private readonly pending: PendingRequest[] = [];
   private isDetached = false;
+  private lostError: JanusWidgetError | undefined;
+
+  /** @internal `onGone` tells the session the handle no longer needs to hear about a loss. */
+  constructor(private readonly onGone: () => void = () => {}) {
+    super();
+  }
+
+  /** @internal The session was lost: requests waiting for an answer fail now instead of never. */
+  lose(error: JanusWidgetError): void {
+    if (this.isDetached || this.lostError) return;
+    this.lostError = error;
+    this.failPending(error);
+    this.emit('lost', error);
+  }
+
+  /** The loss of the session, if it was lost. */
+  get lost(): JanusWidgetError | undefined {
+    return this.lostError;
+  }
+  /** Whether Janus reported the PeerConnection up (webrtcup) and not down since. */
+  webrtcUp = false;
 
   /** @internal */
   bind(raw: JanusJS.PluginHandle): void {
@@ -199,7 +273,10 @@ export class PluginHandle extends Emitter<HandleEvents> {
     return {
       onmessage: (message, jsep) => this.route(message as PluginData, jsep),
       onremotetrack: (track, mid, on) => this.emit('remotetrack', { track, mid, on }),
-      webrtcState: (up) => this.emit('webrtc', { up }),
+      webrtcState: (up) => {
+        this.webrtcUp = up;
+        this.emit('webrtc', { up });
+      },
       iceState: (state) => this.emit('ice', { state }),
       mediaState: (kind, receiving, mid) =>
         this.emit('media', { kind, receiving, mid: mid === undefined ? undefined : String(mid) }),
@@ -207,6 +284,7 @@ export class PluginHandle extends Emitter<HandleEvents> {
       oncleanup: () => this.emit('cleanup', undefined),
       ondetached: () => {
         this.isDetached = true;
+        this.onGone();
         this.failPending(new JanusWidgetError('session-lost', 'The plugin handle was detached'));
         this.emit('detached', undefined);
       },
@@ -264,6 +342,7 @@ export class PluginHandle extends Emitter<HandleEvents> {
   ): Promise<{ data: PluginData; jsep?: Jsep | undefined }> {
     const { signal } = options;
     throwIfAborted(signal);
+    if (this.lostError) return Promise.reject(this.lostError);
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         const index = this.pending.indexOf(entry);
@@ -372,6 +451,7 @@ export class PluginHandle extends Emitter<HandleEvents> {
     if (!this.raw || this.isDetached) return Promise.resolve();
     const raw = this.raw;
     this.isDetached = true;
+    this.onGone();
     this.failPending(new DOMException('Handle detached', 'AbortError'));
     return new Promise<void>((resolve) => {
       raw.detach({ success: () => resolve(), error: () => resolve() });

@@ -225,6 +225,8 @@ export const MEDIA_TIMEOUT_MS = 15000;
 
 /** Resolves when the handle's PeerConnection is up; rejects with `ice-failed` when ICE fails or times out. */
 export function whenPeerConnected(handle: PluginHandle, signal: AbortSignal | undefined): Promise<void> {
+  // Janus may have reported webrtcup before anyone asked.
+  if (handle.webrtcUp) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const offs: Array<() => void> = [];
     const done = (error?: unknown) => {
@@ -248,6 +250,7 @@ export function whenPeerConnected(handle: PluginHandle, signal: AbortSignal | un
       handle.on('ice', ({ state }) => {
         if (state === 'failed') done(new JanusWidgetError('ice-failed', 'No route to Janus for media (ICE failed): check STUN/TURN and firewalls.'));
       }),
+      handle.on('lost', (error) => done(error)),
     );
   });
 }

@@ -89,7 +89,6 @@ export class VideoRoomSubscriber extends Emitter<SubscriberEvents> {
   /** Resolves once the PeerConnection is up; rejects with `ice-failed` if it cannot come up. */
   whenConnected(signal?: AbortSignal): Promise<void> {
     if (!this.handle) return Promise.reject(new JanusWidgetError('session-lost', 'Not connected'));
-    if (this.pc?.connectionState === 'connected') return Promise.resolve();
     return whenPeerConnected(this.handle, signal);
   }
 

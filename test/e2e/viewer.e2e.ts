@@ -2,7 +2,8 @@
 // through the real Janus: frames and audio arrive, the grid follows publishers, layers follow `quality`.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromiumArgs, chromiumPath } from '../chromium.mjs';
 import { adminHandles, createRoom, launchBrowser, openPage, stack, tagPage, waitFor } from './support.js';
 
 declare global {
@@ -70,6 +71,15 @@ function viewer(browser: Browser, attributes: Record<string, string | number | b
   return openPage(browser, tagPage('janus-viewer', { server: stack().janus.ws, ...attributes }), {
     initScript: countPeerConnections,
   });
+}
+
+/** Janus reports a switch once the new layer's keyframe arrives, which may follow the first frames. */
+function qualityEvent(page: Page, quality: string, reason: string): Promise<boolean> {
+  return page.evaluate(
+    ({ quality, reason }) =>
+      window.events.some((e) => e.type === 'janus-quality' && e.detail['quality'] === quality && e.detail['reason'] === reason),
+    { quality, reason },
+  );
 }
 
 /** Rising between two reads one interval apart. */
@@ -142,14 +152,6 @@ describe('<janus-viewer> on the real stack', () => {
       await publisher.context().close();
     });
 
-    /** Janus reports a switch once the new layer's keyframe arrives, which may follow the first frames. */
-    const qualityEvent = (page: Page, quality: string, reason: string) =>
-      page.evaluate(
-        ({ quality, reason }) =>
-          window.events.some((e) => e.type === 'janus-quality' && e.detail['quality'] === quality && e.detail['reason'] === reason),
-        { quality, reason },
-      );
-
     const width = async (page: Page, expected: number) => {
       const r = await received(page);
       if (r.widths[0] !== expected) throw new Error(`frameWidth ${r.widths[0]}`);
@@ -182,6 +184,67 @@ describe('<janus-viewer> on the real stack', () => {
       await waitFor(() => qualityEvent(page, 'low', 'size'), 'janus-quality {quality: low, reason: size}');
       await page.context().close();
     });
+  });
+
+  it('pauses video of a tile scrolled out of view and resumes it when it comes back', async () => {
+    const room = await createRoom();
+    const publisher = await publish(browser, room, 'Alice');
+    const { page } = await viewer(browser, { room, style: 'width: 480px', _spacer: 4000 });
+    await waitFor(() => rising(page, (r) => r.frames), 'frames rising while visible');
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await waitFor(() => qualityEvent(page, 'audio', 'visibility'), 'janus-quality {audio, visibility}');
+    await waitFor(async () => !(await rising(page, (r) => r.frames)), 'video frames stopped out of view');
+    assert.ok(await rising(page, (r) => r.audioPackets), 'audio keeps flowing out of view');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await waitFor(() => rising(page, (r) => r.frames), 'frames rising again in view');
+    await publisher.context().close();
+    await page.context().close();
+  });
+
+  it('plays muted with an Unmute button when the browser blocks sound, and unmutes on click', async () => {
+    const strict = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: [...chromiumArgs.filter((arg) => !arg.startsWith('--autoplay-policy')), '--autoplay-policy=document-user-activation-required'],
+    });
+    try {
+      const room = await createRoom();
+      const publisher = await publish(browser, room, 'Alice');
+      // No camera/microphone permission: Chromium lets capturing pages autoplay with sound.
+      const page = await (await strict.newContext()).newPage();
+      await page.goto(new URL(tagPage('janus-viewer', { server: stack().janus.ws, room }), stack().baseUrl).href);
+      await waitFor(() => page.evaluate(() => window.events.some((e) => e.type === 'janus-playing')), 'janus-playing');
+      await waitFor(() => page.evaluate(() => window.element.hasAttribute('muted')), 'muted after autoplay with sound was refused');
+      const video = page.locator('janus-viewer video').first();
+      assert.equal(await video.evaluate((v: HTMLVideoElement) => v.muted && !v.paused), true, 'playing muted');
+      assert.equal(await page.evaluate(() => window.events.filter((e) => e.type === 'janus-error').length), 0, 'no janus-error');
+      await page.locator('janus-viewer [part~="unmute-button"]').click();
+      await waitFor(() => video.evaluate((v: HTMLVideoElement) => !v.muted && !v.paused), 'playing with sound after the click');
+      assert.equal(await page.locator('janus-viewer [part~="unmute-button"]').count(), 0, 'unmute button gone');
+      await publisher.context().close();
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('a <janus-stats for> overlay shows the viewer\'s live numbers', async () => {
+    const room = await createRoom();
+    const publisher = await publish(browser, room, 'Alice');
+    const { page } = await viewer(browser, { room, _stats: true });
+    const sample = await waitFor(
+      () =>
+        page.evaluate(() => {
+          const stats = (window as unknown as { stats: { sample?: { video: { bitrateKbps: number; width?: number }; candidatePair?: { local: string } } } }).stats;
+          const s = stats.sample;
+          return s && s.video.bitrateKbps > 0 && s.video.width ? s : undefined;
+        }),
+      'a stats sample with video bitrate and width',
+    );
+    assert.equal(sample.candidatePair?.local, 'host');
+    const text = await page.locator('janus-stats').evaluate((el) => el.shadowRoot!.textContent ?? '');
+    assert.match(text, /kbit\/s/);
+    await publisher.context().close();
+    await page.context().close();
   });
 
   it('removing the element leaves no handle on the server', async () => {

@@ -128,7 +128,11 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
 
   private readonly controller = new ViewerController(this, {
     feedAdded: (feed) => this.dispatchEvent(widgetEvent('janus-feed-added', feedDetail(feed))),
-    feedRemoved: (feed) => this.dispatchEvent(widgetEvent('janus-feed-removed', feedDetail(feed))),
+    feedRemoved: (feed) => {
+      for (const perTile of [this.tileSizes, this.tileVisible, this.autoWanted]) perTile.delete(String(feed.feedId));
+      this.firstFrameSeen.delete(String(feed.feedId));
+      this.dispatchEvent(widgetEvent('janus-feed-removed', feedDetail(feed)));
+    },
     quality: (detail) => {
       if (detail.feedId === this.feeds[0]?.feedId) this.currentQuality = detail.quality;
       this.dispatchEvent(widgetEvent('janus-quality', detail));
@@ -148,6 +152,8 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
   private readonly autoWanted = new Map<string, Quality>();
   private readonly tileVisible = new Map<string, boolean>();
   private readonly playing = new WeakSet<HTMLVideoElement>();
+  /** Feeds that rendered a frame: auto quality waits for it, so a layer switch never delays the first frame. */
+  private readonly firstFrameSeen = new Set<string>();
   private resizeObserver: ResizeObserver | undefined;
   private intersectionObserver: IntersectionObserver | undefined;
 
@@ -222,7 +228,7 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
     for (const feed of this.feeds) {
       const key = String(feed.feedId);
       const width = this.tileSizes.get(key);
-      if (width === undefined) continue;
+      if (width === undefined || !this.firstFrameSeen.has(key)) continue;
       const visible = document.visibilityState !== 'hidden' && this.tileVisible.get(key) !== false;
       const wanted = autoQuality(width, devicePixelRatio, visible);
       const previous = this.autoWanted.get(key);
@@ -251,17 +257,30 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
     }
     for (const video of this.renderRoot.querySelectorAll('video')) {
       video.volume = Math.min(1, Math.max(0, this.volume));
-      if (video.srcObject && video.paused && !this.playing.has(video)) void this.play(video);
+      if (video.srcObject && !this.playing.has(video)) this.play(video);
     }
   }
 
-  /** Plays with sound when allowed; otherwise muted, with an unmute button (never a failure). */
-  private async play(video: HTMLVideoElement): Promise<void> {
+  /** Starts watching a new video element: first-frame event, and playback that survives autoplay rules. */
+  private play(video: HTMLVideoElement): void {
     this.playing.add(video);
     const feed = this.feeds.find((f) => String(f.feedId) === video.dataset['feed']);
-    const firstFrame = () => feed && this.dispatchEvent(widgetEvent('janus-playing', feedDetail(feed)));
     // The first frame actually rendered, not just the play() promise.
-    video.requestVideoFrameCallback(() => firstFrame());
+    video.requestVideoFrameCallback(() => {
+      if (!feed) return;
+      this.firstFrameSeen.add(String(feed.feedId));
+      this.dispatchEvent(widgetEvent('janus-playing', feedDetail(feed)));
+      this.applyAutoQuality();
+    });
+    // Chromium pauses a playing element when an audio track joins its stream without a user
+    // gesture; nobody else pauses ours, so a pause means: play again, muted if need be.
+    video.addEventListener('pause', () => void this.resume(video));
+    void this.resume(video);
+  }
+
+  /** Plays with sound when allowed; otherwise muted, with an unmute button (never a failure). */
+  private async resume(video: HTMLVideoElement): Promise<void> {
+    if (!video.isConnected) return;
     try {
       await video.play();
     } catch (error) {
@@ -292,7 +311,7 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
     if (this.noControls) return nothing;
     return html`<slot name="controls">
       <div part="controls" role="toolbar" aria-label=${this.text('controls')}>
-        <button part="button mute-button" aria-pressed=${this.muted ? 'true' : 'false'} @click=${() => (this.muted = !this.muted)}>
+        <button part="button mute-button" ?data-off=${this.muted} @click=${() => (this.muted = !this.muted)}>
           ${this.muted ? this.text('unmute') : this.text('mute')}
         </button>
         <input

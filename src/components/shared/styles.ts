@@ -85,7 +85,8 @@ export const videoFrameStyles = css`
   [part~='select'] option {
     color: #000;
   }
-  [part~='button'][aria-pressed='false'] {
+  /* A device that is off (microphone muted, camera off, sound muted). */
+  [part~='button'][data-off] {
     background: var(--janus-button-off-bg, rgb(198 40 40 / 0.85));
   }
   [part~='button']:focus-visible,
