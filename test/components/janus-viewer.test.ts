@@ -94,6 +94,21 @@ describe('<janus-viewer>', () => {
       await expect(el).to.be.accessible();
     });
 
+    it('is accessible while connecting, uses overridable strings, and is closed once removed', async () => {
+      const { el } = mount({ ...(await roomAttributes()) });
+      el.strings = { connecting: 'Verbinden…', waiting: 'Warten…' };
+      expect(el.state).to.equal('connecting');
+      await el.updateComplete;
+      expect(part(el, 'status')!.textContent).to.equal('Verbinden…');
+      await expect(el).to.be.accessible();
+      await until(() => el.state === 'waiting', 'state waiting');
+      await el.updateComplete;
+      expect(part(el, 'status')!.textContent).to.equal('Warten…');
+      el.remove();
+      expect(el.state).to.equal('closed');
+      expect(el.matches(':state(closed)')).to.equal(true);
+    });
+
     it('watches only the publisher named by display', async () => {
       const attributes = await roomAttributes();
       await publish(Number(attributes.room), 'Alice');

@@ -24,27 +24,7 @@ export async function openPage(
   return { context, page };
 }
 
-/** Polls `check` until it returns a truthy value or the deadline passes. */
-export async function waitFor<T>(
-  check: () => Promise<T> | T,
-  what: string,
-  timeoutMs = 15000,
-  everyMs = 100,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value) return value as NonNullable<T>;
-      last = value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
-}
+export { until as waitFor } from '../poll.js';
 
 /** The query string of test/e2e/pages/tag.html for one element and its attributes. */
 export function tagPage(tag: string, attributes: Record<string, string | number | boolean>): string {

@@ -36,19 +36,4 @@ export async function loopback(): Promise<Loopback> {
   };
 }
 
-/** Polls until `check` is truthy (or throws with `what` after the deadline). */
-export async function until<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value) return value as NonNullable<T>;
-      last = value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`Timed out waiting for ${what} (last: ${String(last)})`);
-}
+export { until } from '../poll.js';
