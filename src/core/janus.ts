@@ -106,7 +106,13 @@ export class JanusConnection extends Emitter<ConnectionEvents> {
       };
       const onAbort = () => giveUp(abortReason(options.signal!));
       const timer = setTimeout(
-        () => giveUp(new JanusWidgetError('server-unreachable', `Janus did not create a session within ${CONNECT_TIMEOUT_MS / 1000} s`)),
+        () =>
+          giveUp(
+            new JanusWidgetError(
+              'server-unreachable',
+              `Janus did not create a session within ${CONNECT_TIMEOUT_MS / 1000} s`,
+            ),
+          ),
         CONNECT_TIMEOUT_MS,
       );
       const janus: JanusJS.Janus = new Janus({
@@ -158,7 +164,8 @@ export class JanusConnection extends Emitter<ConnectionEvents> {
   /** Attaches a plugin handle (the VideoRoom by default). */
   attach(signal?: AbortSignal, plugin = 'janus.plugin.videoroom'): Promise<PluginHandle> {
     throwIfAborted(signal);
-    if (this.isLost || this.destroyed) return Promise.reject(new JanusWidgetError('session-lost', 'The Janus session is gone'));
+    if (this.isLost || this.destroyed)
+      return Promise.reject(new JanusWidgetError('session-lost', 'The Janus session is gone'));
     return new Promise((resolve, reject) => {
       const handle = new PluginHandle(() => this.handles.delete(handle));
       let settled = false;
@@ -260,6 +267,7 @@ export class PluginHandle extends Emitter<HandleEvents> {
   get lost(): JanusWidgetError | undefined {
     return this.lostError;
   }
+
   /** Whether Janus reported the PeerConnection up (webrtcup) and not down since. */
   webrtcUp = false;
 

@@ -1,7 +1,14 @@
 import type { ConnectionConfig } from './config.js';
 import { Emitter } from './emitter.js';
 import { JanusWidgetError, fromMediaError, isAbortError, toWidgetError } from './errors.js';
-import { captureMedia, stopStream, videoConstraints, audioConstraints, type CaptureOptions, type VideoSource } from './media.js';
+import {
+  captureMedia,
+  stopStream,
+  videoConstraints,
+  audioConstraints,
+  type CaptureOptions,
+  type VideoSource,
+} from './media.js';
 import { VideoRoomPublisher, type VideoCodec } from './publisher.js';
 import { connectOptions, reconnectDelay, sleep } from './reconnect.js';
 
@@ -134,7 +141,10 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
     this.setState('connecting');
     const signal = this.run.signal;
     try {
-      const [stream, options] = await Promise.all([this.captureOnce(), connectOptions(this.settings.connection, signal)]);
+      const [stream, options] = await Promise.all([
+        this.captureOnce(),
+        connectOptions(this.settings.connection, signal),
+      ]);
       await this.publishOnce(stream, options, signal);
     } catch (error) {
       this.fail(error);
@@ -177,10 +187,13 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
     await this.dropPublisher();
     for (let attempt = 0; ; attempt++) {
       const delay = reconnectDelay(attempt);
-      if (delay === undefined) return this.fail(new JanusWidgetError('session-lost', 'The connection to Janus was lost and could not be restored.'));
+      if (delay === undefined)
+        return this.fail(
+          new JanusWidgetError('session-lost', 'The connection to Janus was lost and could not be restored.'),
+        );
       try {
         await sleep(delay, signal);
-        await this.publishOnce(this.stream!, options, signal);
+        await this.republish(options, signal);
         return;
       } catch (error) {
         if (signal.aborted) return;
@@ -190,6 +203,34 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
         if (!['server-unreachable', 'session-lost', 'ice-failed', 'negotiation-failed', 'janus-error'].includes(code)) {
           return this.fail(error);
         }
+      }
+    }
+  }
+
+  /**
+   * Publishes the stream again. With the camera off the stream has no video track (the camera was
+   * released), so a blank stand-in is published and released at once: the video transceiver must
+   * exist for the camera to come back without renegotiating.
+   */
+  private async republish(options: Awaited<ReturnType<typeof connectOptions>>, signal: AbortSignal): Promise<void> {
+    const stream = this.stream!;
+    const needsStandIn =
+      !this.videoEnabled &&
+      this.settings.capture.video !== 'none' &&
+      !this.audioOnlyFallback &&
+      stream.getVideoTracks().length === 0;
+    const standIn = needsStandIn ? blankVideoTrack(this.settings.capture) : undefined;
+    if (standIn) {
+      standIn.enabled = false;
+      stream.addTrack(standIn);
+    }
+    try {
+      await this.publishOnce(stream, options, signal);
+    } finally {
+      // Normally already gone: publishing with the camera off releases the video track.
+      if (standIn && stream.getTracks().includes(standIn)) {
+        standIn.stop();
+        stream.removeTrack(standIn);
       }
     }
   }
@@ -317,7 +358,10 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
         try {
           await this.replaceVideo(capture);
         } catch (error) {
-          this.settings = { ...this.settings, capture: { ...capture, video: previous.video, videoDevice: previous.videoDevice } };
+          this.settings = {
+            ...this.settings,
+            capture: { ...capture, video: previous.video, videoDevice: previous.videoDevice },
+          };
           this.emit('source', { video: previous.video, videoDevice: previous.videoDevice });
           throw error;
         }
@@ -351,4 +395,12 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
     this.setState('closed');
     this.removeAllListeners();
   }
+}
+
+/** A video track without frames, the size of the camera it stands in for. */
+function blankVideoTrack(capture: CaptureOptions): MediaStreamTrack {
+  const canvas = document.createElement('canvas');
+  canvas.width = capture.width ?? 1280;
+  canvas.height = capture.height ?? 720;
+  return canvas.captureStream(0).getVideoTracks()[0]!;
 }

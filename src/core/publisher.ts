@@ -67,10 +67,11 @@ export class VideoRoomPublisher extends Emitter<PublisherEvents> {
   }
 
   /** Joins the room and publishes the stream's tracks; resolves once Janus answered. */
-  async publish(stream: MediaStream, signal?: AbortSignal): Promise<{ feedId: number | string }> {
-    const { options } = this;
+  /** Joins the session and attaches the handle, so it can overlap capture; `publish` does it if needed. */
+  async connect(signal?: AbortSignal): Promise<void> {
+    if (this.handle || this.disposed) return;
     try {
-      this.lease = await acquireSession({ ...options, signal });
+      this.lease = await acquireSession({ ...this.options, signal });
       const connection = this.lease.connection;
       this.sessionId = connection.sessionId;
       this.offTeardown.push(connection.on('lost', (error) => this.emit('lost', error)));
@@ -78,14 +79,25 @@ export class VideoRoomPublisher extends Emitter<PublisherEvents> {
       this.handleId = this.handle.id;
       this.watch(this.handle);
       throwIfAborted(signal);
+    } catch (error) {
+      await this.dispose();
+      throw error;
+    }
+  }
 
+  async publish(stream: MediaStream, signal?: AbortSignal): Promise<{ feedId: number | string }> {
+    const { options } = this;
+    await this.connect(signal);
+    if (!this.handle) throw new JanusWidgetError('session-lost', 'The publisher was disposed.');
+    try {
       const audio = stream.getAudioTracks()[0];
       const video = stream.getVideoTracks()[0];
       const tracks: TrackOption[] = [];
       // dontStop: the caller owns the tracks (a preview outlives stop()); janus.js would stop them on hangup.
       if (audio) tracks.push({ type: 'audio', capture: audio, recv: false, dontStop: true });
       if (video) {
-        const isScreen = /screen|window|tab|monitor/i.test(video.label) || video.getSettings().displaySurface !== undefined;
+        const isScreen =
+          /screen|window|tab|monitor/i.test(video.label) || video.getSettings().displaySurface !== undefined;
         const videoTrack: TrackOption & { codec?: string } = {
           type: isScreen ? 'screen' : 'video',
           capture: video,
@@ -113,7 +125,10 @@ export class VideoRoomPublisher extends Emitter<PublisherEvents> {
       const mediaUp = whenPeerConnected(this.handle, signal);
       mediaUp.catch(() => {});
       const { data, jsep } = await this.handle
-        .request(message, (reply, answer) => reply['videoroom'] === 'joined' && Boolean(answer), { jsep: offer, signal })
+        .request(message, (reply, answer) => reply['videoroom'] === 'joined' && Boolean(answer), {
+          jsep: offer,
+          signal,
+        })
         .catch((error: unknown) => {
           throw this.explain(error, Boolean(video));
         });
@@ -238,7 +253,8 @@ export function whenPeerConnected(handle: PluginHandle, signal: AbortSignal | un
     };
     const onAbort = () => done(signal!.reason);
     const timer = setTimeout(
-      () => done(new JanusWidgetError('ice-failed', 'No media connection to Janus could be established (ICE timed out).')),
+      () =>
+        done(new JanusWidgetError('ice-failed', 'No media connection to Janus could be established (ICE timed out).')),
       MEDIA_TIMEOUT_MS,
     );
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -248,7 +264,13 @@ export function whenPeerConnected(handle: PluginHandle, signal: AbortSignal | un
         else done(new JanusWidgetError('ice-failed', 'The media connection to Janus went down.'));
       }),
       handle.on('ice', ({ state }) => {
-        if (state === 'failed') done(new JanusWidgetError('ice-failed', 'No route to Janus for media (ICE failed): check STUN/TURN and firewalls.'));
+        if (state === 'failed')
+          done(
+            new JanusWidgetError(
+              'ice-failed',
+              'No route to Janus for media (ICE failed): check STUN/TURN and firewalls.',
+            ),
+          );
       }),
       handle.on('lost', (error) => done(error)),
     );

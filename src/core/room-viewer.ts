@@ -11,7 +11,13 @@ export type Quality = 'high' | 'medium' | 'low' | 'audio';
 export type QualityReason = 'size' | 'visibility' | 'network' | 'manual';
 
 /** Failures that another attempt may cure; a refused join (PIN, room) would only be refused again. */
-const RETRYABLE: readonly string[] = ['server-unreachable', 'session-lost', 'ice-failed', 'negotiation-failed', 'janus-error'];
+const RETRYABLE: readonly string[] = [
+  'server-unreachable',
+  'session-lost',
+  'ice-failed',
+  'negotiation-failed',
+  'janus-error',
+];
 
 const SUBSTREAM: Record<Exclude<Quality, 'audio'>, 0 | 1 | 2> = { high: 2, medium: 1, low: 0 };
 const QUALITY_OF_SUBSTREAM: Quality[] = ['low', 'medium', 'high'];
@@ -134,8 +140,12 @@ export class RoomViewer extends Emitter<RoomViewerEvents> {
     const subscriber = new VideoRoomSubscriber({ ...options, room: connection.room, pin: connection.pin });
     this.subscriber = subscriber;
     // The subscriber's handle is attached while the lobby joins: one round trip less to the first frame.
-    const [lobby] = await Promise.all([session.attach(signal), subscriber.connect(signal)]);
-    this.lobby = lobby;
+    // Both settle before going on, so a lobby attached next to a failed subscriber is still detached.
+    const [attached, connected] = await Promise.allSettled([session.attach(signal), subscriber.connect(signal)]);
+    if (attached.status === 'fulfilled') this.lobby = attached.value;
+    if (attached.status === 'rejected') throw attached.reason;
+    if (connected.status === 'rejected') throw connected.reason;
+    const lobby = attached.value;
     this.watchSubscriber(subscriber, signal);
     this.offTeardown.push(
       lobby.on('event', ({ data }) => this.onLobbyEvent(data)),
@@ -154,7 +164,8 @@ export class RoomViewer extends Emitter<RoomViewerEvents> {
       const feed = stream ? (this.feeds.get(stream.feedId) ?? this.pending.get(stream.feedId)) : undefined;
       if (!feed) return;
       if (on) {
-        for (const old of feed.stream.getTracks().filter((t) => t.kind === track.kind && t !== track)) feed.stream.removeTrack(old);
+        for (const old of feed.stream.getTracks().filter((t) => t.kind === track.kind && t !== track))
+          feed.stream.removeTrack(old);
         if (!feed.stream.getTracks().includes(track)) feed.stream.addTrack(track);
         if (track.kind === 'video') feed.videoMid = mid;
         else feed.audioMid = mid;
@@ -201,7 +212,21 @@ export class RoomViewer extends Emitter<RoomViewerEvents> {
         changed = true;
       }
     }
-    if (changed) void this.reconcile(this.run.signal).catch((error) => this.fail(error));
+    if (changed) this.reconcileInBackground();
+  }
+
+  /**
+   * Reconciles outside of `open()` (a publisher came or went). Losing the connection meanwhile is
+   * the reconnection's business, not a failure of the element.
+   */
+  private reconcileInBackground(): void {
+    const signal = this.run.signal;
+    this.reconcile(signal).catch((error: unknown) => {
+      if (signal.aborted || isAbortError(error)) return;
+      const recoverable = ['live', 'waiting', 'reconnecting'].includes(this.state);
+      if (recoverable && RETRYABLE.includes(toWidgetError(error).code)) void this.recover(signal);
+      else this.fail(error);
+    });
   }
 
   /** Which publishers to watch, in order of arrival, under the feed/display filters and max-feeds. */
@@ -263,7 +288,7 @@ export class RoomViewer extends Emitter<RoomViewerEvents> {
     this.emit('feeds', [...this.feeds.values()]);
     if (this.feeds.size === 0 && this.state === 'live') this.setState('waiting');
     // Another publisher may now fit under max-feeds.
-    void this.reconcile(this.run.signal).catch((error) => this.fail(error));
+    this.reconcileInBackground();
   }
 
   /**
@@ -277,8 +302,12 @@ export class RoomViewer extends Emitter<RoomViewerEvents> {
     } else {
       this.wanted.set(feedId, { quality, reason });
     }
-    const targets = feedId === undefined ? [...this.feeds.values()] : [this.feeds.get(feedId)].filter((f) => f !== undefined);
-    await Promise.all(targets.map((feed) => this.applyQuality(feed, quality, reason)));
+    const targets =
+      feedId === undefined ? [...this.feeds.values()] : [this.feeds.get(feedId)].filter((f) => f !== undefined);
+    await Promise.all(targets.map((feed) => this.applyQuality(feed, quality, reason))).catch((error: unknown) => {
+      // Disposed or reconnecting meanwhile: the choice is kept and applied to the next subscription.
+      if (!isAbortError(error) && this.state !== 'reconnecting' && this.state !== 'closed') throw error;
+    });
   }
 
   private wantedReason(feedId: FeedId): QualityReason {
@@ -310,7 +339,10 @@ export class RoomViewer extends Emitter<RoomViewerEvents> {
     // Only an established connection is worth re-establishing; a first attempt fails as it is.
     if (signal.aborted || (this.state !== 'live' && this.state !== 'waiting')) return;
     this.setState('reconnecting');
-    let last: JanusWidgetError = new JanusWidgetError('session-lost', 'The connection to Janus was lost and could not be restored.');
+    let last: JanusWidgetError = new JanusWidgetError(
+      'session-lost',
+      'The connection to Janus was lost and could not be restored.',
+    );
     for (let attempt = 0; ; attempt++) {
       await this.teardown();
       const delay = reconnectDelay(attempt);
@@ -339,7 +371,12 @@ export class RoomViewer extends Emitter<RoomViewerEvents> {
     this.emit('pc', undefined);
     await Promise.all([
       subscriber?.dispose(),
-      lobby && !lobby.detached ? lobby.send({ request: 'leave' }).catch(() => {}).then(() => lobby.detach()) : undefined,
+      lobby && !lobby.detached
+        ? lobby
+            .send({ request: 'leave' })
+            .catch(() => {})
+            .then(() => lobby.detach())
+        : undefined,
     ]);
     lease?.release();
   }
