@@ -109,6 +109,35 @@ describe('<janus-viewer>', () => {
       expect(el.matches(':state(closed)')).to.equal(true);
     });
 
+    // Chromium 156 here lets a MediaStream with sound autoplay even under --autoplay-policy=
+    // user-gesture-required, so the refusal is produced the way the browser reports it: play()
+    // rejecting with NotAllowedError unless muted.
+    it('plays muted with an unmute button when the browser refuses sound, and never fails', async () => {
+      const attributes = await roomAttributes();
+      await publish(Number(attributes.room), 'Alice');
+      const realPlay = HTMLMediaElement.prototype.play;
+      HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+        return this.muted ? realPlay.call(this) : Promise.reject(new DOMException('play() needs a user gesture', 'NotAllowedError'));
+      };
+      cleanups.push(() => {
+        HTMLMediaElement.prototype.play = realPlay;
+      });
+      const { el, of } = mount(attributes);
+      await until(() => el.muted, 'muted after the refusal');
+      await el.updateComplete;
+      const video = el.shadowRoot!.querySelector('video')!;
+      await until(() => video.muted && !video.paused, 'playing muted');
+      expect(el.hasAttribute('muted')).to.equal(true);
+      expect(of('janus-error')).to.have.length(0);
+      expect(el.state).to.equal('live');
+      await expect(el).to.be.accessible();
+      HTMLMediaElement.prototype.play = realPlay;
+      part(el, 'unmute-button')!.click();
+      await el.updateComplete;
+      expect(video.muted).to.equal(false);
+      expect(part(el, 'unmute-button')).to.equal(null);
+    });
+
     it('watches only the publisher named by display', async () => {
       const attributes = await roomAttributes();
       await publish(Number(attributes.room), 'Alice');

@@ -184,12 +184,16 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
   /** @internal Builds the core settings from the attributes; throws `invalid-config`. */
   viewerSettings(): ViewerSettings {
     if (!QUALITIES.includes(this.quality)) {
-      throw new JanusWidgetError('invalid-config', `The quality attribute must be one of ${QUALITIES.join(', ')}, not "${this.quality}".`);
+      throw new JanusWidgetError(
+        'invalid-config',
+        `The quality attribute must be one of ${QUALITIES.join(', ')}, not "${this.quality}".`,
+      );
     }
     if (this.feed && !/^\w[\w.-]*$/.test(this.feed)) {
       throw new JanusWidgetError('invalid-config', `The feed attribute "${this.feed}" is not a valid publisher id.`);
     }
-    if (!(this.maxFeeds >= 0)) throw new JanusWidgetError('invalid-config', 'The max-feeds attribute must be 0 or more.');
+    if (!(this.maxFeeds >= 0))
+      throw new JanusWidgetError('invalid-config', 'The max-feeds attribute must be 0 or more.');
     return {
       connection: this.connectionConfig(),
       feed: this.feed ? (/^\d+$/.test(this.feed) ? Number(this.feed) : this.feed) : undefined,
@@ -202,11 +206,13 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
   override connectedCallback(): void {
     super.connectedCallback();
     this.resizeObserver = new ResizeObserver((entries) => {
-      for (const entry of entries) this.tileSizes.set((entry.target as HTMLElement).dataset['feed']!, entry.contentRect.width);
+      for (const entry of entries)
+        this.tileSizes.set((entry.target as HTMLElement).dataset['feed']!, entry.contentRect.width);
       this.applyAutoQuality();
     });
     this.intersectionObserver = new IntersectionObserver((entries) => {
-      for (const entry of entries) this.tileVisible.set((entry.target as HTMLElement).dataset['feed']!, entry.isIntersecting);
+      for (const entry of entries)
+        this.tileVisible.set((entry.target as HTMLElement).dataset['feed']!, entry.isIntersecting);
       this.applyAutoQuality();
     });
     document.addEventListener('visibilitychange', this.onVisibilityChange);
@@ -240,7 +246,9 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const settingsChanged = ['feed', 'display', 'maxFeeds'].some((name) => (changed as Map<PropertyKey, unknown>).has(name));
+    const settingsChanged = ['feed', 'display', 'maxFeeds'].some((name) =>
+      (changed as Map<PropertyKey, unknown>).has(name),
+    );
     if (this.connectionChanged(changed) || (this.hasUpdated && settingsChanged)) this.controller.restart();
     if (changed.has('quality') && this.hasUpdated) {
       this.autoWanted.clear();
@@ -257,8 +265,18 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
     }
     for (const video of this.renderRoot.querySelectorAll('video')) {
       video.volume = Math.min(1, Math.max(0, this.volume));
-      if (video.srcObject && !this.playing.has(video)) this.play(video);
+      if (!this.playing.has(video) && this.readyToPlay(video)) this.play(video);
     }
+  }
+
+  /**
+   * Whether a tile's stream has every track it will get: a stream that starts video-only may
+   * autoplay with sound allowed, and then be paused by the browser when its audio arrives.
+   */
+  private readyToPlay(video: HTMLVideoElement): boolean {
+    const feed = this.feeds.find((f) => String(f.feedId) === video.dataset['feed']);
+    if (!feed || video.srcObject !== feed.stream) return false;
+    return feed.audioMid === undefined || feed.stream.getAudioTracks().length > 0;
   }
 
   /** Starts watching a new video element: first-frame event, and playback that survives autoplay rules. */
@@ -332,9 +350,13 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
         >
           ${QUALITIES.map((q) => html`<option value=${q} ?selected=${q === this.quality}>${this.text(q)}</option>`)}
         </select>
-        ${document.pictureInPictureEnabled
-          ? html`<button part="button pip-button" @click=${this.togglePictureInPicture}>${this.text('pictureInPicture')}</button>`
-          : nothing}
+        ${
+          document.pictureInPictureEnabled
+            ? html`<button part="button pip-button" @click=${this.togglePictureInPicture}>
+                ${this.text('pictureInPicture')}
+              </button>`
+            : nothing
+        }
         <button part="button fullscreen-button" @click=${this.toggleFullscreen}>${this.text('fullscreen')}</button>
       </div>
     </slot>`;
@@ -347,28 +369,35 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
         ${repeat(
           feeds,
           (feed) => feed.feedId,
-          (feed) => html`<div part="tile" data-feed=${String(feed.feedId)}>
-            <video
-              part="video"
-              data-feed=${String(feed.feedId)}
-              .srcObject=${feed.stream}
-              .muted=${this.muted}
-              playsinline
-              autoplay
-              aria-label=${feed.display ?? String(feed.feedId)}
-            ></video>
-            ${feed.display ? html`<span part="name">${feed.display}</span>` : nothing}
-          </div>`,
+          (feed) =>
+            html`<div part="tile" data-feed=${String(feed.feedId)}>
+              <video
+                part="video"
+                data-feed=${String(feed.feedId)}
+                .srcObject=${feed.stream}
+                .muted=${this.muted}
+                playsinline
+                autoplay
+                aria-label=${feed.display ?? String(feed.feedId)}
+              ></video>
+              ${feed.display ? html`<span part="name">${feed.display}</span>` : nothing}
+            </div>`,
         )}
       </div>
-      ${feeds.length === 0 && this.state !== 'error'
-        ? html`<div part="placeholder"><slot name="placeholder">${this.text(this.state)}</slot></div>`
-        : nothing}
+      ${
+        feeds.length === 0 && this.state !== 'error'
+          ? html`<div part="placeholder"><slot name="placeholder">${this.text(this.state)}</slot></div>`
+          : nothing
+      }
       <div part="status" role="status" data-state=${this.state}>${this.text(this.state)}</div>
       ${this.error ? html`<div part="error" role="alert"><slot name="error">${this.error.message}</slot></div>` : nothing}
-      ${this.soundBlocked
-        ? html`<button part="button unmute-button" class="unmute" @click=${() => (this.muted = false)}>${this.text('unmute')}</button>`
-        : nothing}
+      ${
+        this.soundBlocked
+          ? html`<button part="button unmute-button" class="unmute" @click=${() => (this.muted = false)}>
+              ${this.text('unmute')}
+            </button>`
+          : nothing
+      }
       <slot name="overlay"></slot>
       ${this.renderControls()}
     </div>`;
