@@ -141,22 +141,22 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
     this.setState('connecting');
     const signal = this.run.signal;
     try {
-      const [stream, options] = await Promise.all([
-        this.captureOnce(),
-        connectOptions(this.settings.connection, signal),
-      ]);
-      await this.publishOnce(stream, options, signal);
+      // The session and handle are set up while the camera starts: capture is the slow part.
+      const options = connectOptions(this.settings.connection, signal);
+      const connected = options.then((resolved) => this.preparePublisher(resolved, signal).connect(signal));
+      const [stream, resolved] = await Promise.all([this.captureOnce(), options, connected]);
+      await this.publishOnce(stream, resolved, signal);
     } catch (error) {
       this.fail(error);
       if (!isAbortError(error)) throw this.error;
     }
   }
 
-  private async publishOnce(
-    stream: MediaStream,
+  private preparePublisher(
     options: Awaited<ReturnType<typeof connectOptions>>,
     signal: AbortSignal,
-  ): Promise<void> {
+  ): VideoRoomPublisher {
+    if (this.publisher) return this.publisher;
     const { settings } = this;
     const publisher = new VideoRoomPublisher({
       ...options,
@@ -172,6 +172,16 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
     publisher.on('ice', (state) => {
       if (state === 'failed') void this.recover(options, signal);
     });
+    return publisher;
+  }
+
+  private async publishOnce(
+    stream: MediaStream,
+    options: Awaited<ReturnType<typeof connectOptions>>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { settings } = this;
+    const publisher = this.preparePublisher(options, signal);
     const { feedId } = await publisher.publish(stream, signal);
     this.feedId = feedId;
     this.emit('pc', publisher.pc);

@@ -151,10 +151,21 @@ export class RoomViewer extends Emitter<RoomViewerEvents> {
       lobby.on('event', ({ data }) => this.onLobbyEvent(data)),
       lobby.on('detached', () => void this.recover(signal)),
     );
+    const { feed } = this.settings;
+    let early: Promise<void> | undefined;
+    if (feed !== undefined) {
+      // A feed named up front is subscribed to at once, next to the lobby join: first frame sooner.
+      this.publishers.set(feed, { id: feed });
+      early = this.reconcile(signal);
+      early.catch(() => {});
+    }
     const message: Record<string, unknown> = { request: 'join', ptype: 'publisher', room: connection.room };
     if (connection.pin) message['pin'] = connection.pin;
     const { data } = await lobby.request(message, (reply) => reply['videoroom'] === 'joined', { signal });
-    for (const publisher of toPublishers(data)) this.publishers.set(publisher.id, publisher);
+    const listed = toPublishers(data);
+    for (const publisher of listed) this.publishers.set(publisher.id, publisher);
+    if (feed !== undefined && !this.feeds.has(feed) && !listed.some((p) => p.id === feed)) this.publishers.delete(feed);
+    await early;
     await this.reconcile(signal);
     if (this.feeds.size === 0) this.setState('waiting');
   }
@@ -267,6 +278,7 @@ export class RoomViewer extends Emitter<RoomViewerEvents> {
         if (stream.feedId !== p.id) continue;
         if (stream.type === 'video') feed.videoMid = stream.mid;
         if (stream.type === 'audio') feed.audioMid = stream.mid;
+        feed.display ??= stream.display;
       }
       this.emit('feed-added', feed);
       const wanted = this.wanted.get(p.id) ?? this.wantedForAll;

@@ -147,6 +147,17 @@ describe('<janus-viewer>', () => {
       expect(el.feeds.map((f) => f.feedId)).to.deep.equal([bob.feedId]);
     });
 
+    it('watches only the publisher given by feed, with its display name', async () => {
+      const attributes = await roomAttributes();
+      await publish(Number(attributes.room), 'Alice');
+      const bob = await publish(Number(attributes.room), 'Bob');
+      const { el, of } = mount({ ...attributes, feed: String(bob.feedId) });
+      await until(() => el.state === 'live', 'state live');
+      expect(el.feeds.map((f) => f.feedId)).to.deep.equal([bob.feedId]);
+      expect(of('janus-feed-added').map((e) => e.detail.display)).to.deep.equal(['Bob']);
+      await until(() => of('janus-playing').length === 1, 'janus-playing');
+    });
+
     it('waits for a feed that does not exist yet instead of failing', async () => {
       const attributes = await roomAttributes({ feed: '123456789' });
       const { el, of } = mount(attributes);
