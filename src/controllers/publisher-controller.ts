@@ -115,6 +115,7 @@ export class PublisherController implements ReactiveController {
     publisher.on('source', (detail) => current() && this.events.source(detail));
     // A replaced machine may still drop its PeerConnection, never install one.
     publisher.on('pc', (pc) => (current() || !pc) && this.host.statsController?.setPeerConnection(pc));
+    publisher.on('slowlink', (report) => current() && this.host.statsController?.sampler.addSlowLink(report));
     this.host.setState('idle');
     const first = publish ? publisher.start() : publisher.preview();
     // Failures are reported through the state and `janus-error`; nothing may go unhandled.

@@ -34,6 +34,8 @@ export interface LivePublisherEvents {
   fallback: { reason: 'audio-only'; error: JanusWidgetError };
   /** The PeerConnection changed (for stats sampling). */
   pc: RTCPeerConnection | undefined;
+  /** Janus reported lost packets (`uplink` true: on their way from us to Janus). */
+  slowlink: { uplink: boolean; lost: number };
   /** The video source was reverted (a screen share was cancelled): the element mirrors it. */
   source: { video: VideoSource; videoDevice?: string | undefined };
 }
@@ -98,7 +100,22 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
 
   private setStream(stream: MediaStream | undefined): void {
     this.stream = stream;
+    const video = stream?.getVideoTracks()[0];
+    if (video && this.settings.capture.video === 'screen') {
+      // The browser's own "Stop sharing" ends the track: go back to the camera, as the toggle would.
+      video.addEventListener('ended', () => void this.screenEnded(video), { once: true });
+    }
     this.emit('stream', stream);
+  }
+
+  private async screenEnded(track: MediaStreamTrack): Promise<void> {
+    if (this.stream?.getVideoTracks()[0] !== track || this.settings.capture.video !== 'screen') return;
+    try {
+      await this.switchSource({ video: 'camera' });
+      this.emit('source', { video: 'camera', videoDevice: this.settings.capture.videoDevice });
+    } catch (error) {
+      this.emit('error', toWidgetError(error));
+    }
   }
 
   /** Captures the local preview without publishing. */
@@ -172,6 +189,7 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
     publisher.on('ice', (state) => {
       if (state === 'failed') void this.recover(options, signal);
     });
+    publisher.on('slowlink', (report) => this.emit('slowlink', report));
     return publisher;
   }
 

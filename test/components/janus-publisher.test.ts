@@ -302,6 +302,23 @@ describe('<janus-publisher>', function () {
       expect(liveTracks().filter((t) => t.kind === 'video')).to.have.length(1, 'the screen capture was stopped');
     });
 
+    // Headless Chromium has no "Stop sharing" bar to press; the browser tells pages through the
+    // track's `ended` event, which is dispatched here as the browser would.
+    it('the browser ending a screen share goes back to the camera while staying live', async () => {
+      const m = mount(await serverAttributes({ autostart: true }));
+      await until(() => m.el.state === 'live', 'live');
+      const pc = m.el.peerConnection!;
+      const videoSender = () => pc.getSenders().find((s) => s.track?.kind === 'video');
+      m.el.video = 'screen';
+      await until(() => videoSender()?.track?.getSettings().displaySurface !== undefined, 'screen being sent');
+      videoSender()!.track!.dispatchEvent(new Event('ended'));
+      await until(() => m.el.video === 'camera', 'element back on the camera');
+      await until(() => videoSender()?.track?.getSettings().displaySurface === undefined, 'camera being sent');
+      expect(m.el.state).to.equal('live');
+      expect(m.of('janus-error')).to.have.length(0);
+      expect(liveTracks().filter((t) => t.kind === 'video')).to.have.length(1, 'the screen capture was stopped');
+    });
+
     it('no camera: falls back to audio only, announced by janus-device-change {fallback}', async () => {
       failUserMedia('NotFoundError', true);
       const m = mount(await serverAttributes({ autostart: true }));

@@ -41,13 +41,17 @@ function received(page: Page): Promise<Received> {
 }
 
 /** The publisher's simulcast encodings that are actually sending, by rid. */
-function sentLayers(page: Page): Promise<Record<string, { bytes: number; width: number }>> {
+function sentLayers(page: Page): Promise<Record<string, { bytes: number; width: number; limit?: string }>> {
   return page.evaluate(async () => {
     const report = await window.publisher.pc!.getStats();
-    const layers: Record<string, { bytes: number; width: number }> = {};
+    const layers: Record<string, { bytes: number; width: number; limit?: string }> = {};
     report.forEach((entry) => {
       if (entry.type === 'outbound-rtp' && entry.kind === 'video' && entry.rid) {
-        layers[entry.rid] = { bytes: entry.bytesSent ?? 0, width: entry.frameWidth ?? 0 };
+        layers[entry.rid] = {
+          bytes: entry.bytesSent ?? 0,
+          width: entry.frameWidth ?? 0,
+          limit: entry.qualityLimitationReason,
+        };
       }
     });
     return layers;
@@ -79,8 +83,20 @@ describe('core: publish -> Janus -> subscribe', () => {
     feedId = await publisherPage.evaluate(
       async ({ ws, room }) => {
         const { captureMedia, VideoRoomPublisher } = window.widgets;
-        const { stream } = await captureMedia({ video: 'camera', audio: 'microphone', width: 1280, height: 720, frameRate: 30 });
-        window.publisher = new VideoRoomPublisher({ servers: [ws], iceServers: [], room, simulcast: true, display: 'core test' });
+        const { stream } = await captureMedia({
+          video: 'camera',
+          audio: 'microphone',
+          width: 1280,
+          height: 720,
+          frameRate: 30,
+        });
+        window.publisher = new VideoRoomPublisher({
+          servers: [ws],
+          iceServers: [],
+          room,
+          simulcast: true,
+          display: 'core test',
+        });
         const { feedId } = await window.publisher.publish(stream);
         return feedId as number;
       },
@@ -88,13 +104,19 @@ describe('core: publish -> Janus -> subscribe', () => {
     );
     assert.ok(feedId, 'Janus gave the publisher a feed id');
 
-    const layers = await waitFor(async () => {
-      const first = await sentLayers(publisherPage);
-      await new Promise((resolve) => setTimeout(resolve, 1000)); // one second of sending between the two reads
-      const second = await sentLayers(publisherPage);
-      const rising = ['h', 'm', 'l'].every((rid) => (second[rid]?.bytes ?? 0) > (first[rid]?.bytes ?? 0));
-      return rising && ['h', 'm', 'l'].every((rid) => (second[rid]?.width ?? 0) > 0) ? second : undefined;
-    }, 'three simulcast layers sending');
+    // The top layer waits for Chromium's bandwidth estimate to ramp up, slower on a busy machine.
+    const layers = await waitFor(
+      async () => {
+        const first = await sentLayers(publisherPage);
+        await new Promise((resolve) => setTimeout(resolve, 1000)); // one second of sending between the two reads
+        const second = await sentLayers(publisherPage);
+        const rising = ['h', 'm', 'l'].every((rid) => (second[rid]?.bytes ?? 0) > (first[rid]?.bytes ?? 0));
+        if (rising && ['h', 'm', 'l'].every((rid) => (second[rid]?.width ?? 0) > 0)) return second;
+        throw new Error(`layers ${JSON.stringify(second)}`);
+      },
+      'three simulcast layers sending',
+      30000,
+    );
     assert.equal(layers['h']!.width, 1280);
     assert.equal(layers['m']!.width, 640);
     assert.equal(layers['l']!.width, 320);
@@ -127,7 +149,9 @@ describe('core: publish -> Janus -> subscribe', () => {
     }, 'first decoded frame and audio packets');
     const later = await waitFor(async () => {
       const now = await received(subscriberPage);
-      return now.framesDecoded > first.framesDecoded + 10 && now.audioPackets > first.audioPackets + 20 ? now : undefined;
+      return now.framesDecoded > first.framesDecoded + 10 && now.audioPackets > first.audioPackets + 20
+        ? now
+        : undefined;
     }, 'frames and audio packets to keep rising');
     assert.ok(later.framesDecoded > first.framesDecoded);
     assert.ok(later.audioPackets > first.audioPackets);
@@ -142,7 +166,9 @@ describe('core: publish -> Janus -> subscribe', () => {
     const width = async (expected: number) => {
       const { frameWidth } = await received(subscriberPage);
       if (frameWidth !== expected) {
-        throw new Error(`frameWidth ${frameWidth}; publisher layers ${JSON.stringify(await sentLayers(publisherPage))}`);
+        throw new Error(
+          `frameWidth ${frameWidth}; publisher layers ${JSON.stringify(await sentLayers(publisherPage))}`,
+        );
       }
       return true;
     };
