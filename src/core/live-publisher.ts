@@ -10,7 +10,7 @@ import {
   type VideoSource,
 } from './media.js';
 import { VideoRoomPublisher, type VideoCodec } from './publisher.js';
-import { connectOptions, reconnectDelay, sleep } from './reconnect.js';
+import { connectOptions, retryWithBackoff } from './reconnect.js';
 
 export type PublisherState = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'error' | 'closed';
 
@@ -212,27 +212,12 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
   private async recover(options: Awaited<ReturnType<typeof connectOptions>>, signal: AbortSignal): Promise<void> {
     if (this.state !== 'live' || signal.aborted) return;
     this.setState('reconnecting');
-    await this.dropPublisher();
-    for (let attempt = 0; ; attempt++) {
-      const delay = reconnectDelay(attempt);
-      if (delay === undefined)
-        return this.fail(
-          new JanusWidgetError('session-lost', 'The connection to Janus was lost and could not be restored.'),
-        );
-      try {
-        await sleep(delay, signal);
-        await this.republish(options, signal);
-        return;
-      } catch (error) {
-        if (signal.aborted) return;
-        await this.dropPublisher();
-        // Only transport trouble is worth retrying; a refused join will be refused again.
-        const code = toWidgetError(error).code;
-        if (!['server-unreachable', 'session-lost', 'ice-failed', 'negotiation-failed', 'janus-error'].includes(code)) {
-          return this.fail(error);
-        }
-      }
-    }
+    const failure = await retryWithBackoff(
+      () => this.republish(options, signal),
+      () => this.dropPublisher(),
+      signal,
+    );
+    if (failure) this.fail(failure);
   }
 
   /**

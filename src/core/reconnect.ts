@@ -1,4 +1,5 @@
 import type { ConnectionConfig } from './config.js';
+import { JanusWidgetError, toWidgetError } from './errors.js';
 import type { ConnectOptions } from './janus.js';
 import { TurnCredentialsRefresher } from './ice.js';
 
@@ -8,6 +9,40 @@ export const RECONNECT_DELAYS_MS = [250, 1000, 2000, 4000, 8000, 8000, 8000, 800
 export function reconnectDelay(attempt: number, random = Math.random): number | undefined {
   const base = RECONNECT_DELAYS_MS[attempt];
   return base === undefined ? undefined : Math.round(base * (0.8 + 0.4 * random()));
+}
+
+/** Failures another attempt may cure; a refused join (PIN, room, codec) would only be refused again. */
+export function isRetryable(error: unknown): boolean {
+  return ['server-unreachable', 'session-lost', 'ice-failed', 'negotiation-failed', 'janus-error'].includes(
+    toWidgetError(error).code,
+  );
+}
+
+/**
+ * Re-establishes a lost connection: `cleanup`, wait the next backoff delay, `attempt`; again while
+ * the failure is retryable and delays remain. Resolves with the error to fail with (the last
+ * cause), or undefined once an attempt succeeded or `signal` aborted.
+ */
+export async function retryWithBackoff(
+  attempt: () => Promise<void>,
+  cleanup: () => Promise<void>,
+  signal: AbortSignal,
+): Promise<JanusWidgetError | undefined> {
+  let last = new JanusWidgetError('session-lost', 'The connection to Janus was lost and could not be restored.');
+  for (let index = 0; ; index++) {
+    await cleanup();
+    const delay = reconnectDelay(index);
+    if (delay === undefined) return last;
+    try {
+      await sleep(delay, signal);
+      await attempt();
+      return undefined;
+    } catch (error) {
+      if (signal.aborted) return undefined;
+      last = toWidgetError(error);
+      if (!isRetryable(last)) return last;
+    }
+  }
 }
 
 /** Waits, unless aborted first (then rejects with the abort reason). */
@@ -30,7 +65,10 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * Turns a validated connection config into janus.js connect options, fetching TURN REST
  * credentials first (and refreshing them until `signal` aborts) when `turn-credentials` is set.
  */
-export async function connectOptions(config: ConnectionConfig, signal: AbortSignal): Promise<Omit<ConnectOptions, 'signal'>> {
+export async function connectOptions(
+  config: ConnectionConfig,
+  signal: AbortSignal,
+): Promise<Omit<ConnectOptions, 'signal'>> {
   const iceServers = [...config.iceServers];
   if (config.turnCredentials) {
     const refresher = new TurnCredentialsRefresher(config.turnCredentials, iceServers, config.iceServers);

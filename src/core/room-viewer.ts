@@ -2,22 +2,13 @@ import type { ConnectionConfig } from './config.js';
 import { Emitter } from './emitter.js';
 import { JanusWidgetError, isAbortError, toWidgetError } from './errors.js';
 import type { PluginData, PluginHandle } from './janus.js';
-import { connectOptions, reconnectDelay, sleep } from './reconnect.js';
+import { connectOptions, isRetryable, retryWithBackoff } from './reconnect.js';
 import { acquireSession, type SessionLease } from './session.js';
 import { VideoRoomSubscriber, type FeedId } from './subscriber.js';
 
 export type ViewerState = 'idle' | 'connecting' | 'waiting' | 'live' | 'reconnecting' | 'error' | 'closed';
 export type Quality = 'high' | 'medium' | 'low' | 'audio';
 export type QualityReason = 'size' | 'visibility' | 'network' | 'manual';
-
-/** Failures that another attempt may cure; a refused join (PIN, room) would only be refused again. */
-const RETRYABLE: readonly string[] = [
-  'server-unreachable',
-  'session-lost',
-  'ice-failed',
-  'negotiation-failed',
-  'janus-error',
-];
 
 const SUBSTREAM: Record<Exclude<Quality, 'audio'>, 0 | 1 | 2> = { high: 2, medium: 1, low: 0 };
 const QUALITY_OF_SUBSTREAM: Quality[] = ['low', 'medium', 'high'];
@@ -235,7 +226,7 @@ export class RoomViewer extends Emitter<RoomViewerEvents> {
     this.reconcile(signal).catch((error: unknown) => {
       if (signal.aborted || isAbortError(error)) return;
       const recoverable = ['live', 'waiting', 'reconnecting'].includes(this.state);
-      if (recoverable && RETRYABLE.includes(toWidgetError(error).code)) void this.recover(signal);
+      if (recoverable && isRetryable(error)) void this.recover(signal);
       else this.fail(error);
     });
   }
@@ -351,24 +342,12 @@ export class RoomViewer extends Emitter<RoomViewerEvents> {
     // Only an established connection is worth re-establishing; a first attempt fails as it is.
     if (signal.aborted || (this.state !== 'live' && this.state !== 'waiting')) return;
     this.setState('reconnecting');
-    let last: JanusWidgetError = new JanusWidgetError(
-      'session-lost',
-      'The connection to Janus was lost and could not be restored.',
+    const failure = await retryWithBackoff(
+      () => this.open(signal),
+      () => this.teardown(),
+      signal,
     );
-    for (let attempt = 0; ; attempt++) {
-      await this.teardown();
-      const delay = reconnectDelay(attempt);
-      if (delay === undefined) return this.fail(last);
-      try {
-        await sleep(delay, signal);
-        await this.open(signal);
-        return;
-      } catch (error) {
-        if (signal.aborted) return;
-        last = toWidgetError(error);
-        if (!RETRYABLE.includes(last.code)) return this.fail(error);
-      }
-    }
+    if (failure) this.fail(failure);
   }
 
   private async teardown(): Promise<void> {
