@@ -42,6 +42,9 @@ function initJanus(): Promise<void> {
   return initialised;
 }
 
+/** Time allowed for ICE and DTLS to complete before publishing or subscribing counts as failed. */
+export const MEDIA_TIMEOUT_MS = 15000;
+
 export interface ConnectOptions {
   /** Janus URLs (ws, wss, http, https), tried in order. */
   servers: readonly string[];
@@ -451,6 +454,47 @@ export class PluginHandle extends Emitter<HandleEvents> {
         success: () => resolve(),
         error: (error: unknown) => reject(toWidgetError(error, 'negotiation-failed')),
       });
+    });
+  }
+
+  /** Resolves once the PeerConnection is up; rejects with `ice-failed` if it cannot come up in time. */
+  whenConnected(signal?: AbortSignal): Promise<void> {
+    // Janus may have reported webrtcup before anyone asked.
+    if (this.webrtcUp) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const offs: Array<() => void> = [];
+      const done = (error?: unknown) => {
+        for (const off of offs) off();
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onAbort = () => done(signal!.reason);
+      const timer = setTimeout(
+        () =>
+          done(
+            new JanusWidgetError('ice-failed', 'No media connection to Janus could be established (ICE timed out).'),
+          ),
+        MEDIA_TIMEOUT_MS,
+      );
+      signal?.addEventListener('abort', onAbort, { once: true });
+      offs.push(
+        this.on('webrtc', ({ up }) =>
+          done(up ? undefined : new JanusWidgetError('ice-failed', 'The media connection to Janus went down.')),
+        ),
+        this.on('ice', ({ state }) => {
+          if (state === 'failed') {
+            done(
+              new JanusWidgetError(
+                'ice-failed',
+                'No route to Janus for media (ICE failed): check STUN/TURN and firewalls.',
+              ),
+            );
+          }
+        }),
+        this.on('lost', (error) => done(error)),
+      );
     });
   }
 

@@ -122,7 +122,7 @@ export class VideoRoomPublisher extends Emitter<PublisherEvents> {
       if (options.display) message['display'] = options.display;
       if (options.maxBitrate) message['bitrate'] = options.maxBitrate;
       if (options.videoCodec) message['videocodec'] = options.videoCodec;
-      const mediaUp = whenPeerConnected(this.handle, signal);
+      const mediaUp = this.handle.whenConnected(signal);
       mediaUp.catch(() => {});
       const { data, jsep } = await this.handle
         .request(message, (reply, answer) => reply['videoroom'] === 'joined' && Boolean(answer), {
@@ -233,48 +233,6 @@ export class VideoRoomPublisher extends Emitter<PublisherEvents> {
     this.lease = undefined;
     this.removeAllListeners();
   }
-}
-
-/** Time allowed for ICE and DTLS to complete before publishing or subscribing counts as failed. */
-export const MEDIA_TIMEOUT_MS = 15000;
-
-/** Resolves when the handle's PeerConnection is up; rejects with `ice-failed` when ICE fails or times out. */
-export function whenPeerConnected(handle: PluginHandle, signal: AbortSignal | undefined): Promise<void> {
-  // Janus may have reported webrtcup before anyone asked.
-  if (handle.webrtcUp) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const offs: Array<() => void> = [];
-    const done = (error?: unknown) => {
-      for (const off of offs) off();
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      if (error) reject(error);
-      else resolve();
-    };
-    const onAbort = () => done(signal!.reason);
-    const timer = setTimeout(
-      () =>
-        done(new JanusWidgetError('ice-failed', 'No media connection to Janus could be established (ICE timed out).')),
-      MEDIA_TIMEOUT_MS,
-    );
-    signal?.addEventListener('abort', onAbort, { once: true });
-    offs.push(
-      handle.on('webrtc', ({ up }) => {
-        if (up) done();
-        else done(new JanusWidgetError('ice-failed', 'The media connection to Janus went down.'));
-      }),
-      handle.on('ice', ({ state }) => {
-        if (state === 'failed')
-          done(
-            new JanusWidgetError(
-              'ice-failed',
-              'No route to Janus for media (ICE failed): check STUN/TURN and firewalls.',
-            ),
-          );
-      }),
-      handle.on('lost', (error) => done(error)),
-    );
-  });
 }
 
 function isConfigured(data: PluginData): boolean {

@@ -1,7 +1,6 @@
 import { Emitter } from './emitter.js';
 import { JanusWidgetError, throwIfAborted } from './errors.js';
 import type { ConnectOptions, Jsep, PluginData, PluginHandle } from './janus.js';
-import { whenPeerConnected } from './publisher.js';
 import { acquireSession, type SessionLease } from './session.js';
 
 export type FeedId = number | string;
@@ -89,7 +88,7 @@ export class VideoRoomSubscriber extends Emitter<SubscriberEvents> {
   /** Resolves once the PeerConnection is up; rejects with `ice-failed` if it cannot come up. */
   whenConnected(signal?: AbortSignal): Promise<void> {
     if (!this.handle) return Promise.reject(new JanusWidgetError('session-lost', 'Not connected'));
-    return whenPeerConnected(this.handle, signal);
+    return this.handle.whenConnected(signal);
   }
 
   /** Connects and attaches the handle without subscribing yet (so it can overlap other work). */
@@ -110,7 +109,9 @@ export class VideoRoomSubscriber extends Emitter<SubscriberEvents> {
 
   private watch(handle: PluginHandle): void {
     this.offTeardown.push(
-      handle.on('remotetrack', ({ track, mid, on }) => this.emit('track', { track, mid, on, stream: this.streams.get(mid) })),
+      handle.on('remotetrack', ({ track, mid, on }) =>
+        this.emit('track', { track, mid, on, stream: this.streams.get(mid) }),
+      ),
       handle.on('webrtc', ({ up }) => this.emit('webrtc', up)),
       handle.on('ice', ({ state }) => this.emit('ice', state)),
       handle.on('slowlink', ({ uplink, lost }) => this.emit('slowlink', { uplink, lost })),
@@ -136,13 +137,20 @@ export class VideoRoomSubscriber extends Emitter<SubscriberEvents> {
       const streams = feeds.map(({ feed, mid }) => (mid ? { feed, mid } : { feed }));
       let reply: { data: PluginData; jsep?: Jsep | undefined };
       if (!this.joined) {
-        const message: Record<string, unknown> = { request: 'join', ptype: 'subscriber', room: this.options.room, streams };
+        const message: Record<string, unknown> = {
+          request: 'join',
+          ptype: 'subscriber',
+          room: this.options.room,
+          streams,
+        };
         if (this.options.pin) message['pin'] = this.options.pin;
         if (this.options.privateId) message['private_id'] = this.options.privateId;
         reply = await handle.request(message, (data) => data['videoroom'] === 'attached', { signal });
         this.joined = true;
       } else {
-        reply = await handle.request({ request: 'subscribe', streams }, (data) => data['videoroom'] === 'updated', { signal });
+        reply = await handle.request({ request: 'subscribe', streams }, (data) => data['videoroom'] === 'updated', {
+          signal,
+        });
       }
       await this.applyUpdate(reply.data, reply.jsep);
     });
@@ -153,7 +161,10 @@ export class VideoRoomSubscriber extends Emitter<SubscriberEvents> {
     return this.serial(async () => {
       if (!this.handle || !this.joined || feeds.length === 0) return;
       const streams = feeds.map((feed) => ({ feed }));
-      const reply = await this.handle.request({ request: 'unsubscribe', streams }, (data) => data['videoroom'] === 'updated');
+      const reply = await this.handle.request(
+        { request: 'unsubscribe', streams },
+        (data) => data['videoroom'] === 'updated',
+      );
       await this.applyUpdate(reply.data, reply.jsep);
     });
   }
@@ -162,7 +173,10 @@ export class VideoRoomSubscriber extends Emitter<SubscriberEvents> {
   configure(mid: string, choice: LayerChoice): Promise<void> {
     return this.serial(async () => {
       if (!this.handle) return;
-      await this.handle.request({ request: 'configure', streams: [{ mid, ...choice }] }, (data) => data['configured'] === 'ok');
+      await this.handle.request(
+        { request: 'configure', streams: [{ mid, ...choice }] },
+        (data) => data['configured'] === 'ok',
+      );
     });
   }
 
@@ -174,7 +188,12 @@ export class VideoRoomSubscriber extends Emitter<SubscriberEvents> {
    * (true), or after a few attempts without it (false). Asking again helps because Janus
    * rate-limits the keyframe requests a switch up depends on.
    */
-  async selectLayer(mid: string, substream: 0 | 1 | 2, temporal: 0 | 1 | 2 = 2, signal?: AbortSignal): Promise<boolean> {
+  async selectLayer(
+    mid: string,
+    substream: 0 | 1 | 2,
+    temporal: 0 | 1 | 2 = 2,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
     const switched = () => this.layers.get(mid)?.substream === substream;
     for (let attempt = 0; attempt < LAYER_SWITCH_ATTEMPTS; attempt++) {
       await this.configure(mid, { substream, temporal });
@@ -210,11 +229,16 @@ export class VideoRoomSubscriber extends Emitter<SubscriberEvents> {
       this.emit('layer', { mid, ...layer });
     }
     // Janus renegotiates on its own when a feed we receive goes away.
-    if (data['videoroom'] === 'updated') await this.serial(() => this.applyUpdate(data, jsep)).catch((error) => this.fail(error));
+    if (data['videoroom'] === 'updated')
+      await this.serial(() => this.applyUpdate(data, jsep)).catch((error) => this.fail(error));
   }
 
   private fail(error: unknown): void {
-    if (!this.disposed) this.emit('lost', error instanceof JanusWidgetError ? error : new JanusWidgetError('negotiation-failed', String(error)));
+    if (!this.disposed)
+      this.emit(
+        'lost',
+        error instanceof JanusWidgetError ? error : new JanusWidgetError('negotiation-failed', String(error)),
+      );
   }
 
   private async applyUpdate(data: PluginData, jsep?: Jsep): Promise<void> {
