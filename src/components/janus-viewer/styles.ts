@@ -28,6 +28,10 @@ export const viewerStyles = css`
     background: var(--janus-name-bg, rgb(0 0 0 / 0.55));
     font-size: 0.85em;
   }
+  /* Clear of the control bar, which covers the bottom of the frame. */
+  :host(:not([no-controls])) [part~='name'] {
+    bottom: calc(var(--janus-inset, 8px) + 48px);
+  }
   [part~='volume'] {
     width: 6em;
     accent-color: var(--janus-accent, #4fc3f7);
