@@ -2,8 +2,9 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { JanusWidgetError } from '../../core/errors.js';
-import { autoQuality } from '../../core/layer-policy.js';
-import type { Quality, ViewerSettings, ViewerState, WatchedFeed } from '../../core/room-viewer.js';
+import type { Quality, RoomViewer, ViewerSettings, ViewerState, WatchedFeed } from '../../core/room-viewer.js';
+import type { StatsSampler } from '../../core/stats-sampler.js';
+import { AutoQualityController } from '../../controllers/auto-quality-controller.js';
 import { StatsController } from '../../controllers/stats-controller.js';
 import { ViewerController } from '../../controllers/viewer-controller.js';
 import { JanusRoomElement } from '../shared/room-element.js';
@@ -129,8 +130,7 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
   private readonly controller = new ViewerController(this, {
     feedAdded: (feed) => this.dispatchEvent(widgetEvent('janus-feed-added', feedDetail(feed))),
     feedRemoved: (feed) => {
-      for (const perTile of [this.tileSizes, this.tileVisible, this.autoWanted]) perTile.delete(String(feed.feedId));
-      this.firstFrameSeen.delete(String(feed.feedId));
+      this.autoQuality.forget(feed.feedId);
       this.dispatchEvent(widgetEvent('janus-feed-removed', feedDetail(feed)));
     },
     quality: (detail) => {
@@ -147,15 +147,11 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
   /** Samples the receiving PeerConnection for `<janus-stats>` and `janus-stats` listeners. */
   readonly statsController = new StatsController(this, 'recv');
 
-  private readonly tileSizes = new Map<string, number>();
-  /** The layer auto mode last asked for, per feed, so observers firing again cost nothing. */
-  private readonly autoWanted = new Map<string, Quality>();
-  private readonly tileVisible = new Map<string, boolean>();
+  /** `quality="auto"`: layers by tile size, visibility and the measured downlink. */
+  private readonly autoQuality = new AutoQualityController(this);
+
+  /** Video elements whose playback is already being looked after. */
   private readonly playing = new WeakSet<HTMLVideoElement>();
-  /** Feeds that rendered a frame: auto quality waits for it, so a layer switch never delays the first frame. */
-  private readonly firstFrameSeen = new Set<string>();
-  private resizeObserver: ResizeObserver | undefined;
-  private intersectionObserver: IntersectionObserver | undefined;
 
   constructor() {
     super('idle');
@@ -166,9 +162,19 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
     return this.controller.feeds;
   }
 
-  /** The latest stats sample (while something samples: a `<janus-stats>` or a `janus-stats` listener). */
+  /** The latest stats sample (sampled for `<janus-stats>`, `janus-stats` listeners and `quality="auto"`). */
   get stats() {
     return this.statsController.latest;
+  }
+
+  /** @internal The room viewer, for the auto-quality controller. */
+  get viewer(): RoomViewer | undefined {
+    return this.controller.viewer;
+  }
+
+  /** @internal The stats sampler, for the auto-quality controller. */
+  get sampler(): StatsSampler {
+    return this.statsController.sampler;
   }
 
   /** The receiving PeerConnection, for stats. */
@@ -203,66 +209,19 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
     };
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.resizeObserver = new ResizeObserver((entries) => {
-      for (const entry of entries)
-        this.tileSizes.set((entry.target as HTMLElement).dataset['feed']!, entry.contentRect.width);
-      this.applyAutoQuality();
-    });
-    this.intersectionObserver = new IntersectionObserver((entries) => {
-      for (const entry of entries)
-        this.tileVisible.set((entry.target as HTMLElement).dataset['feed']!, entry.isIntersecting);
-      this.applyAutoQuality();
-    });
-    document.addEventListener('visibilitychange', this.onVisibilityChange);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.resizeObserver?.disconnect();
-    this.intersectionObserver?.disconnect();
-    document.removeEventListener('visibilitychange', this.onVisibilityChange);
-  }
-
-  private readonly onVisibilityChange = () => this.applyAutoQuality();
-
-  /** In `auto`, asks each tile for the layer its size and visibility call for. */
-  private applyAutoQuality(): void {
-    const viewer = this.controller.viewer;
-    if (!viewer || this.quality !== 'auto') return;
-    for (const feed of this.feeds) {
-      const key = String(feed.feedId);
-      const width = this.tileSizes.get(key);
-      if (width === undefined || !this.firstFrameSeen.has(key)) continue;
-      const visible = document.visibilityState !== 'hidden' && this.tileVisible.get(key) !== false;
-      const wanted = autoQuality(width, devicePixelRatio, visible);
-      const previous = this.autoWanted.get(key);
-      if (wanted === previous) continue;
-      this.autoWanted.set(key, wanted);
-      const reason = wanted === 'audio' || previous === 'audio' ? 'visibility' : 'size';
-      void viewer.setQuality(feed.feedId, wanted, reason);
-    }
-  }
-
   protected override willUpdate(changed: PropertyValues<this>): void {
     const settingsChanged = ['feed', 'display', 'maxFeeds'].some((name) =>
       (changed as Map<PropertyKey, unknown>).has(name),
     );
     if (this.connectionChanged(changed) || (this.hasUpdated && settingsChanged)) this.controller.restart();
     if (changed.has('quality') && this.hasUpdated) {
-      this.autoWanted.clear();
-      if (this.quality === 'auto') this.applyAutoQuality();
-      else void this.controller.viewer?.setQuality(undefined, this.quality, 'manual');
+      this.autoQuality.qualityChanged();
+      if (this.quality !== 'auto') void this.controller.viewer?.setQuality(undefined, this.quality, 'manual');
     }
     if (changed.has('muted') && !this.muted) this.soundBlocked = false;
   }
 
   protected override updated(): void {
-    for (const tile of this.renderRoot.querySelectorAll<HTMLElement>('[part~="tile"]')) {
-      this.resizeObserver?.observe(tile);
-      this.intersectionObserver?.observe(tile);
-    }
     for (const video of this.renderRoot.querySelectorAll('video')) {
       video.volume = Math.min(1, Math.max(0, this.volume));
       if (!this.playing.has(video) && this.readyToPlay(video)) this.play(video);
@@ -286,9 +245,8 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
     // The first frame actually rendered, not just the play() promise.
     video.requestVideoFrameCallback(() => {
       if (!feed) return;
-      this.firstFrameSeen.add(String(feed.feedId));
       this.dispatchEvent(widgetEvent('janus-playing', feedDetail(feed)));
-      this.applyAutoQuality();
+      this.autoQuality.firstFrame(feed.feedId);
     });
     // Chromium pauses a playing element when an audio track joins its stream without a user
     // gesture; nobody else pauses ours, so a pause means: play again, muted if need be.
