@@ -43,12 +43,25 @@ export class ViewerController implements ReactiveController {
     return [...(this.viewer?.feeds.values() ?? [])];
   }
 
+  /** Set on connect; the first update opens, so properties set right after `append()` count. */
+  private pendingOpen = false;
+
   hostConnected(): void {
-    this.open();
+    this.pendingOpen = true;
+    this.host.requestUpdate();
   }
 
   hostDisconnected(): void {
+    this.pendingOpen = false;
     this.close();
+  }
+
+  /** Called from the element's `willUpdate`: opens after connecting, and again when `settingsChanged`. */
+  update(settingsChanged: boolean): void {
+    if (!this.pendingOpen && !(settingsChanged && this.host.isConnected)) return;
+    this.pendingOpen = false;
+    this.close();
+    this.open();
   }
 
   restart(): void {

@@ -79,6 +79,16 @@ describe('<janus-viewer>', () => {
       await expect(el).to.be.accessible();
     });
 
+    it('takes properties set from script right after it was added to the page', async () => {
+      const { janus } = await stackInfo();
+      const room = await createRoom();
+      const { el, of } = mount({});
+      el.server = janus.ws;
+      el.room = String(room);
+      await until(() => el.state === 'waiting', 'state waiting');
+      expect(of('janus-error')).to.have.length(0);
+    });
+
     it('goes live when a publisher starts and shows its name as text', async () => {
       const attributes = await roomAttributes();
       const { el, of } = mount(attributes);
@@ -97,6 +107,7 @@ describe('<janus-viewer>', () => {
     it('is accessible while connecting, uses overridable strings, and is closed once removed', async () => {
       const { el } = mount({ ...(await roomAttributes()) });
       el.strings = { connecting: 'Verbinden…', waiting: 'Warten…' };
+      await el.updateComplete;
       expect(el.state).to.equal('connecting');
       await el.updateComplete;
       expect(part(el, 'status')!.textContent).to.equal('Verbinden…');

@@ -213,7 +213,7 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
     const settingsChanged = ['feed', 'display', 'maxFeeds'].some((name) =>
       (changed as Map<PropertyKey, unknown>).has(name),
     );
-    if (this.connectionChanged(changed) || (this.hasUpdated && settingsChanged)) this.controller.restart();
+    this.controller.update(this.connectionChanged(changed) || (this.hasUpdated && settingsChanged));
     if (changed.has('quality') && this.hasUpdated) {
       this.autoQuality.qualityChanged();
       if (this.quality !== 'auto') void this.controller.viewer?.setQuality(undefined, this.quality, 'manual');
