@@ -155,15 +155,6 @@ export class JanusConnection extends Emitter<ConnectionEvents> {
     return this.janus.getSessionId();
   }
 
-  get isConnected(): boolean {
-    return !this.destroyed && !this.isLost && this.janus.isConnected();
-  }
-
-  /** True once the transport dropped: the session is unusable, its holders must connect again. */
-  get lost(): boolean {
-    return this.isLost;
-  }
-
   /** Attaches a plugin handle (the VideoRoom by default). */
   attach(signal?: AbortSignal, plugin = 'janus.plugin.videoroom'): Promise<PluginHandle> {
     throwIfAborted(signal);
@@ -391,14 +382,6 @@ export class PluginHandle extends Emitter<HandleEvents> {
         },
       );
     });
-  }
-
-  /** Sends a synchronous plugin request (exists, list, listparticipants, ...) and resolves with its answer. */
-  async query(message: Record<string, unknown>): Promise<PluginData> {
-    const data = await this.send(message);
-    if (!data) throw new JanusWidgetError('janus-error', `No answer to ${String(message['request'])}`);
-    if (typeof data.error_code === 'number') throw fromVideoRoomError(data.error_code, data.error ?? '');
-    return data;
   }
 
   /** Sends a message without waiting for a plugin event; resolves with the synchronous answer, if any. */
