@@ -62,7 +62,11 @@ async function manifestIsCurrent() {
     const committedPath = join(root, 'custom-elements.json');
     const committed = existsSync(committedPath) ? readFileSync(committedPath, 'utf8') : '';
     if (fresh === committed) return 0;
+    const freshLines = fresh.split('\n');
+    const committedLines = committed.split('\n');
+    const at = freshLines.findIndex((line, i) => line !== committedLines[i]);
     console.log('custom-elements.json differs from a fresh analysis: run `npm run manifest` and commit it.');
+    console.log(`first difference at line ${at + 1}:\n  fresh:     ${freshLines[at]}\n  committed: ${committedLines[at]}`);
     return 1;
   } finally {
     writeFileSync(join(root, 'package.json'), packageJson);
