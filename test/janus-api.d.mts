@@ -12,3 +12,4 @@ export declare function createRoom(options?: Record<string, unknown>): Promise<n
 export declare function adminHandles(sessionId: number): Promise<number[]>;
 export declare function adminSessions(): Promise<number[]>;
 export declare function listParticipants(room: number): Promise<Array<{ id: number; display?: string; publisher: boolean }>>;
+export declare function adminHangup(sessionId: number, handleId: number | string): Promise<void>;

@@ -1,21 +1,18 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { JanusWidgetError, isAbortError, toWidgetError } from '../core/errors.js';
 import {
   RoomViewer,
   type Quality,
   type QualityReason,
+  type RoomViewerEvents,
   type ViewerSettings,
   type ViewerState,
   type WatchedFeed,
 } from '../core/room-viewer.js';
 import type { FeedId } from '../core/subscriber.js';
+import { MachineController, type MachineHost } from './machine-controller.js';
 
 /** What the controller needs from its element. */
-export interface ViewerHost extends ReactiveControllerHost {
-  readonly isConnected: boolean;
+export interface ViewerHost extends MachineHost<ViewerState> {
   viewerSettings(): ViewerSettings;
-  setState(state: ViewerState): void;
-  reportError(error: JanusWidgetError): void;
 }
 
 export interface ViewerControllerEvents {
@@ -28,83 +25,41 @@ export interface ViewerControllerEvents {
 }
 
 /** Owns a RoomViewer for an element: started on connect, disposed on disconnect, rebuilt on config change. */
-export class ViewerController implements ReactiveController {
-  viewer: RoomViewer | undefined;
-
+export class ViewerController extends MachineController<ViewerState, RoomViewerEvents, RoomViewer> {
   constructor(
-    private readonly host: ViewerHost,
+    protected override readonly host: ViewerHost,
     private readonly events: ViewerControllerEvents,
   ) {
-    host.addController(this);
+    super(host);
+  }
+
+  get viewer(): RoomViewer | undefined {
+    return this.machine;
   }
 
   /** The feeds being shown, in arrival order. */
   get feeds(): WatchedFeed[] {
-    return [...(this.viewer?.feeds.values() ?? [])];
+    return [...(this.machine?.feeds.values() ?? [])];
   }
 
-  /** Set on connect; the first update opens, so properties set right after `append()` count. */
-  private pendingOpen = false;
-
-  hostConnected(): void {
-    this.pendingOpen = true;
-    this.host.requestUpdate();
+  protected create(): RoomViewer {
+    const viewer = new RoomViewer(this.host.viewerSettings());
+    this.forward(viewer, 'feeds', () => this.host.requestUpdate());
+    this.forward(viewer, 'feed-added', (feed) => this.events.feedAdded(feed));
+    this.forward(viewer, 'feed-removed', (feed) => this.events.feedRemoved(feed));
+    this.forward(viewer, 'quality', (detail) => this.events.quality(detail));
+    this.forward(viewer, 'pc', (pc) => this.events.peerConnection(pc));
+    this.forward(viewer, 'slowlink', (report) => this.events.slowlink(report));
+    this.forward(viewer, 'layer', (layer) => this.events.layer(layer));
+    return viewer;
   }
 
-  hostDisconnected(): void {
-    this.pendingOpen = false;
-    this.close();
+  protected begin(viewer: RoomViewer): Promise<unknown> {
+    return viewer.start();
   }
 
-  /** Called from the element's `willUpdate`: opens after connecting, and again when `settingsChanged`. */
-  update(settingsChanged: boolean): void {
-    if (!this.pendingOpen && !(settingsChanged && this.host.isConnected)) return;
-    this.pendingOpen = false;
-    this.close();
-    this.open();
-  }
-
-  restart(): void {
-    this.close();
-    if (this.host.isConnected) this.open();
-  }
-
-  private open(): void {
-    let settings: ViewerSettings;
-    try {
-      settings = this.host.viewerSettings();
-    } catch (error) {
-      this.fail(error);
-      return;
-    }
-    const viewer = new RoomViewer(settings);
-    this.viewer = viewer;
-    viewer.on('state', (state) => this.host.setState(state));
-    viewer.on('error', (error) => this.host.reportError(error));
-    viewer.on('feeds', () => this.host.requestUpdate());
-    viewer.on('feed-added', (feed) => this.events.feedAdded(feed));
-    viewer.on('feed-removed', (feed) => this.events.feedRemoved(feed));
-    viewer.on('quality', (detail) => this.events.quality(detail));
-    viewer.on('pc', (pc) => this.events.peerConnection(pc));
-    viewer.on('slowlink', (report) => this.events.slowlink(report));
-    viewer.on('layer', (layer) => this.events.layer(layer));
-    this.host.setState('idle');
-    // Failures arrive through the state and `janus-error`; nothing may go unhandled.
-    viewer.start().catch(() => {});
-  }
-
-  private close(): void {
-    const viewer = this.viewer;
-    this.viewer = undefined;
-    if (!viewer) return;
-    void viewer.dispose();
-    this.host.setState('closed');
+  protected override released(): void {
     this.events.peerConnection(undefined);
-  }
-
-  private fail(error: unknown): void {
-    if (isAbortError(error)) return;
-    this.host.setState('error');
-    this.host.reportError(toWidgetError(error));
+    this.host.requestUpdate();
   }
 }

@@ -126,7 +126,8 @@ export class JanusConnection extends Emitter<ConnectionEvents> {
         destroyOnUnload: true,
         keepAlivePeriod: 25000,
         success: () => {
-          if (settled) return;
+          // Given up before Janus answered: the session exists now, and janus.js keeps it alive until destroyed.
+          if (settled) return void janus.destroy({ notifyDestroyed: false, cleanupHandles: true });
           settled = true;
           clearTimeout(timer);
           options.signal?.removeEventListener('abort', onAbort);

@@ -1,6 +1,6 @@
 import type { ConnectionConfig } from './config.js';
-import { Emitter } from './emitter.js';
 import { JanusWidgetError, fromMediaError, isAbortError, toWidgetError } from './errors.js';
+import { Machine, type MachineState } from './machine.js';
 import {
   captureMedia,
   stopStream,
@@ -10,9 +10,9 @@ import {
   type VideoSource,
 } from './media.js';
 import { VideoRoomPublisher, type VideoCodec } from './publisher.js';
-import { connectOptions, retryWithBackoff } from './reconnect.js';
+import { connectOptions } from './reconnect.js';
 
-export type PublisherState = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'error' | 'closed';
+export type PublisherState = MachineState;
 
 export interface PublisherSettings {
   connection: ConnectionConfig;
@@ -44,9 +44,7 @@ export interface LivePublisherEvents {
  * The publishing state machine behind `<janus-publisher>`: capture, publish, mute, switch
  * devices and reconnect on its own. Everything it starts, `dispose()` stops.
  */
-export class LivePublisher extends Emitter<LivePublisherEvents> {
-  state: PublisherState = 'idle';
-  error: JanusWidgetError | undefined;
+export class LivePublisher extends Machine<PublisherState, LivePublisherEvents> {
   stream: MediaStream | undefined;
   feedId: number | string | undefined;
   audioEnabled = true;
@@ -56,11 +54,9 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
   private publisher: VideoRoomPublisher | undefined;
   /** The capture in progress, so a start() during a preview waits for it instead of capturing twice. */
   private capturing: Promise<MediaStream> | undefined;
-  /** Aborts the current run (capture, connect, publish, reconnect); replaced on each start. */
-  private run = new AbortController();
 
   constructor(private settings: PublisherSettings) {
-    super();
+    super('idle');
   }
 
   /** Replaces the settings used by the next capture or start. */
@@ -80,22 +76,6 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
   /** The Janus ids, for diagnostics and tests. */
   get ids(): { session?: number | undefined; handle?: string | undefined } {
     return { session: this.publisher?.sessionId, handle: this.publisher?.handleId };
-  }
-
-  private setState(state: PublisherState): void {
-    if (this.state === state) return;
-    this.state = state;
-    this.emit('state', state);
-  }
-
-  private fail(error: unknown): void {
-    if (isAbortError(error) || this.state === 'closed') return;
-    // One failure, one report: a rejection seen twice (capture inside start) is not a second error.
-    if (this.state === 'error' && this.error === error) return;
-    this.error = toWidgetError(error);
-    this.teardown();
-    this.setState('error');
-    this.emit('error', this.error);
   }
 
   private setStream(stream: MediaStream | undefined): void {
@@ -130,7 +110,7 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
 
   private captureOnce(): Promise<MediaStream> {
     if (this.stream) return Promise.resolve(this.stream);
-    const signal = this.run.signal;
+    const signal = this.signal;
     this.capturing ??= captureMedia(this.settings.capture, signal)
       .then((capture) => {
         this.setStream(capture.stream);
@@ -153,14 +133,14 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
   /** Captures (if needed), joins the room and publishes; resolves when Janus accepted the stream. */
   async start(): Promise<void> {
     if (this.state === 'connecting' || this.state === 'live' || this.state === 'reconnecting') return;
-    if (this.state === 'error' || this.state === 'closed') this.run = new AbortController();
+    if (this.isDisposed) return;
+    const signal = this.state === 'error' ? this.newRun() : this.signal;
     this.error = undefined;
     this.setState('connecting');
-    const signal = this.run.signal;
     try {
       // The session and handle are set up while the camera starts: capture is the slow part.
       const options = connectOptions(this.settings.connection, signal);
-      const connected = options.then((resolved) => this.preparePublisher(resolved, signal).connect(signal));
+      const connected = options.then((resolved) => this.preparePublisher(resolved).connect(signal));
       const [stream, resolved] = await Promise.all([this.captureOnce(), options, connected]);
       await this.publishOnce(stream, resolved, signal);
     } catch (error) {
@@ -169,10 +149,7 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
     }
   }
 
-  private preparePublisher(
-    options: Awaited<ReturnType<typeof connectOptions>>,
-    signal: AbortSignal,
-  ): VideoRoomPublisher {
+  private preparePublisher(options: Awaited<ReturnType<typeof connectOptions>>): VideoRoomPublisher {
     if (this.publisher) return this.publisher;
     const { settings } = this;
     const publisher = new VideoRoomPublisher({
@@ -183,12 +160,18 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
       simulcast: settings.simulcast,
       maxBitrate: settings.maxBitrate,
       videoCodec: settings.videoCodec,
+      feedId: this.feedId,
     });
     this.publisher = publisher;
-    publisher.on('lost', () => void this.recover(options, signal));
+    publisher.on('lost', () => void this.recover(options));
     publisher.on('ice', (state) => {
-      if (state === 'failed') void this.recover(options, signal);
+      if (state === 'failed') void this.recover(options);
     });
+    // Janus hung up the PeerConnection (its ICE or DTLS failed, or an operator's hangup_webrtc).
+    publisher.on('webrtc', (up) => {
+      if (!up) void this.recover(options);
+    });
+    publisher.on('ended', (error) => this.fail(error));
     publisher.on('slowlink', (report) => this.emit('slowlink', report));
     return publisher;
   }
@@ -199,8 +182,15 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
     signal: AbortSignal,
   ): Promise<void> {
     const { settings } = this;
-    const publisher = this.preparePublisher(options, signal);
-    const { feedId } = await publisher.publish(stream, signal);
+    let publisher = this.preparePublisher(options);
+    const { feedId } = await publisher.publish(stream, signal).catch(async (error: unknown) => {
+      // Our previous participant still holds the feed id (its old session has not timed out yet).
+      if (toWidgetError(error).janusCode !== ID_IN_USE || this.feedId === undefined) throw error;
+      this.feedId = undefined;
+      await this.dropPublisher();
+      publisher = this.preparePublisher(options);
+      return publisher.publish(stream, signal);
+    });
     this.feedId = feedId;
     this.emit('pc', publisher.pc);
     await this.syncSending();
@@ -208,16 +198,16 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
     this.emit('published', { feedId, room: settings.connection.room });
   }
 
+  protected isEstablished(): boolean {
+    return this.state === 'live';
+  }
+
   /** Re-publishes the same stream on a fresh session after the connection dropped. */
-  private async recover(options: Awaited<ReturnType<typeof connectOptions>>, signal: AbortSignal): Promise<void> {
-    if (this.state !== 'live' || signal.aborted) return;
-    this.setState('reconnecting');
-    const failure = await retryWithBackoff(
-      () => this.republish(options, signal),
+  private recover(options: Awaited<ReturnType<typeof connectOptions>>): Promise<void> {
+    return this.reconnect(
+      (signal) => this.republish(options, signal),
       () => this.dropPublisher(),
-      signal,
     );
-    if (failure) this.fail(failure);
   }
 
   /**
@@ -251,11 +241,10 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
   /** Stops publishing (the preview stays). */
   async stop(): Promise<void> {
     const wasLive = this.state === 'live' || this.state === 'reconnecting';
-    this.run.abort();
-    this.run = new AbortController();
+    this.newRun();
     this.feedId = undefined;
     await this.dropPublisher();
-    if (this.state !== 'closed') this.setState('idle');
+    this.setState('idle');
     if (wasLive) this.emit('unpublished', undefined);
   }
 
@@ -392,23 +381,16 @@ export class LivePublisher extends Emitter<LivePublisherEvents> {
     await publisher.dispose();
   }
 
-  private teardown(): void {
-    this.run.abort();
-    void this.dropPublisher();
+  /** Stops everything: tracks, publishing, handle, session share. */
+  protected async teardown(): Promise<void> {
     stopStream(this.stream);
     this.setStream(undefined);
-  }
-
-  /** Stops everything: tracks, publishing, handle, session share. */
-  async dispose(): Promise<void> {
-    this.run.abort();
-    stopStream(this.stream);
-    this.stream = undefined;
     await this.dropPublisher();
-    this.setState('closed');
-    this.removeAllListeners();
   }
 }
+
+/** VideoRoom's "User ID already exists". */
+const ID_IN_USE = 436;
 
 /** A video track without frames, the size of the camera it stands in for. */
 function blankVideoTrack(capture: CaptureOptions): MediaStreamTrack {

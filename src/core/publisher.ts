@@ -1,5 +1,5 @@
 import { Emitter } from './emitter.js';
-import { JanusWidgetError, throwIfAborted, toWidgetError } from './errors.js';
+import { JanusWidgetError, fromParticipantEvent, throwIfAborted, toWidgetError } from './errors.js';
 import type { ConnectOptions, Jsep, PluginData, PluginHandle, TrackOption } from './janus.js';
 import { acquireSession, type SessionLease } from './session.js';
 
@@ -14,6 +14,8 @@ export interface PublishOptions extends Omit<ConnectOptions, 'signal'> {
   /** Bits per second for the whole video; sent to Janus and applied to the encodings. */
   maxBitrate?: number | undefined;
   videoCodec?: VideoCodec | undefined;
+  /** The feed id to ask Janus for (the one of a previous publication), so viewers of it keep watching. */
+  feedId?: number | string | undefined;
 }
 
 export interface PublisherEvents {
@@ -23,6 +25,8 @@ export interface PublisherEvents {
   slowlink: { uplink: boolean; lost: number };
   /** The session or the handle was lost; the publisher is unusable and should be re-created. */
   lost: JanusWidgetError;
+  /** Janus ended the publication for good (kicked, room destroyed): publishing again would be refused. */
+  ended: JanusWidgetError;
 }
 
 /** Per-layer upper bitrates for a total budget, in the 4:2:1 ratio of janus.js's defaults. */
@@ -119,6 +123,7 @@ export class VideoRoomPublisher extends Emitter<PublisherEvents> {
         video: Boolean(video),
       };
       if (options.pin) message['pin'] = options.pin;
+      if (options.feedId !== undefined) message['id'] = options.feedId;
       if (options.display) message['display'] = options.display;
       if (options.maxBitrate) message['bitrate'] = options.maxBitrate;
       if (options.videoCodec) message['videocodec'] = options.videoCodec;
@@ -151,6 +156,10 @@ export class VideoRoomPublisher extends Emitter<PublisherEvents> {
       handle.on('webrtc', ({ up }) => this.emit('webrtc', up)),
       handle.on('ice', ({ state }) => this.emit('ice', state)),
       handle.on('slowlink', ({ uplink, lost }) => this.emit('slowlink', { uplink, lost })),
+      handle.on('event', ({ data }) => {
+        const end = fromParticipantEvent(data);
+        if (end) this.emit('ended', end);
+      }),
       handle.on('detached', () => {
         if (!this.disposed) this.emit('lost', new JanusWidgetError('session-lost', 'Janus detached the publisher'));
       }),

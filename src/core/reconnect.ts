@@ -6,9 +6,22 @@ import { TurnCredentialsRefresher } from './ice.js';
 /** Delays between reconnection attempts: quick first, then backing off, with jitter. */
 export const RECONNECT_DELAYS_MS = [250, 1000, 2000, 4000, 8000, 8000, 8000, 8000] as const;
 
-export function reconnectDelay(attempt: number, random = Math.random): number | undefined {
+export interface RetryOptions {
+  /**
+   * Spreads the first attempt uniformly over this many milliseconds after its delay, so that a
+   * thousand viewers dropped by one Janus restart do not all come back in the same 50 ms.
+   */
+  firstAttemptSpreadMs?: number;
+}
+
+/** A viewer's first retry lands somewhere in this window: recovery stays quick, the herd spreads out. */
+export const VIEWER_FIRST_RETRY_SPREAD_MS = 1500;
+
+export function reconnectDelay(attempt: number, random = Math.random, options: RetryOptions = {}): number | undefined {
   const base = RECONNECT_DELAYS_MS[attempt];
-  return base === undefined ? undefined : Math.round(base * (0.8 + 0.4 * random()));
+  if (base === undefined) return undefined;
+  const spread = attempt === 0 ? (options.firstAttemptSpreadMs ?? 0) : 0;
+  return Math.round(spread > 0 ? base + spread * random() : base * (0.8 + 0.4 * random()));
 }
 
 /** Failures another attempt may cure; a refused join (PIN, room, codec) would only be refused again. */
@@ -27,11 +40,12 @@ export async function retryWithBackoff(
   attempt: () => Promise<void>,
   cleanup: () => Promise<void>,
   signal: AbortSignal,
+  options: RetryOptions = {},
 ): Promise<JanusWidgetError | undefined> {
   let last = new JanusWidgetError('session-lost', 'The connection to Janus was lost and could not be restored.');
   for (let index = 0; ; index++) {
     await cleanup();
-    const delay = reconnectDelay(index);
+    const delay = reconnectDelay(index, Math.random, options);
     if (delay === undefined) return last;
     try {
       await sleep(delay, signal);

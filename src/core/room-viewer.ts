@@ -1,12 +1,12 @@
 import type { ConnectionConfig } from './config.js';
-import { Emitter } from './emitter.js';
-import { JanusWidgetError, isAbortError, toWidgetError } from './errors.js';
-import type { PluginData, PluginHandle } from './janus.js';
-import { connectOptions, isRetryable, retryWithBackoff } from './reconnect.js';
+import { JanusWidgetError, fromParticipantEvent, isAbortError, toWidgetError } from './errors.js';
+import type { ConnectOptions, PluginData, PluginHandle } from './janus.js';
+import { Machine, type MachineState } from './machine.js';
+import { VIEWER_FIRST_RETRY_SPREAD_MS, connectOptions, isRetryable } from './reconnect.js';
 import { acquireSession, type SessionLease } from './session.js';
 import { VideoRoomSubscriber, type FeedId } from './subscriber.js';
 
-export type ViewerState = 'idle' | 'connecting' | 'waiting' | 'live' | 'reconnecting' | 'error' | 'closed';
+export type ViewerState = MachineState | 'waiting';
 export type Quality = 'high' | 'medium' | 'low' | 'audio';
 export type QualityReason = 'size' | 'visibility' | 'network' | 'manual';
 
@@ -59,14 +59,13 @@ interface Publisher {
  * Watches a room: learns who publishes (through a non-publishing participant handle, the
  * "lobby") and receives the chosen feeds over ONE multistream subscription, updated in place.
  */
-export class RoomViewer extends Emitter<RoomViewerEvents> {
-  state: ViewerState = 'idle';
-  error: JanusWidgetError | undefined;
+export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
   readonly feeds = new Map<FeedId, WatchedFeed>();
   private lease: SessionLease | undefined;
   private lobby: PluginHandle | undefined;
   private subscriber: VideoRoomSubscriber | undefined;
-  private run = new AbortController();
+  /** The connect options of the current run, reused by its reconnections. */
+  private options: ConnectOptions | undefined;
   private readonly offTeardown: Array<() => void> = [];
   /** Every publisher in the room, including those not watched (filter, max-feeds). */
   private readonly publishers = new Map<FeedId, Publisher>();
@@ -77,7 +76,7 @@ export class RoomViewer extends Emitter<RoomViewerEvents> {
   private readonly pending = new Map<FeedId, WatchedFeed>();
 
   constructor(private readonly settings: ViewerSettings) {
-    super();
+    super('idle');
     if (settings.quality) this.wantedForAll = { quality: settings.quality, reason: 'manual' };
   }
 
@@ -93,41 +92,27 @@ export class RoomViewer extends Emitter<RoomViewerEvents> {
     };
   }
 
-  private setState(state: ViewerState): void {
-    if (this.state === state) return;
-    this.state = state;
-    this.emit('state', state);
-  }
-
-  private fail(error: unknown): void {
-    if (isAbortError(error)) return;
-    this.error = toWidgetError(error);
-    this.run.abort();
-    void this.teardown();
-    this.setState('error');
-    this.emit('error', this.error);
-  }
-
   /** Connects and starts watching; resolves when joined (feeds may come later). */
   async start(): Promise<void> {
     if (this.state !== 'idle' && this.state !== 'error') return;
-    this.run = new AbortController();
+    const signal = this.newRun();
     this.error = undefined;
     this.setState('connecting');
     try {
-      await this.open(this.run.signal);
+      // Resolved once per run (TURN credentials are fetched, then refreshed until the run ends).
+      this.options = await connectOptions(this.settings.connection, signal);
+      await this.open(this.options, signal);
     } catch (error) {
       this.fail(error);
       if (!isAbortError(error)) throw this.error;
     }
   }
 
-  private async open(signal: AbortSignal): Promise<void> {
+  private async open(options: ConnectOptions, signal: AbortSignal): Promise<void> {
     const { connection } = this.settings;
-    const options = await connectOptions(connection, signal);
     this.lease = await acquireSession({ ...options, signal });
     const session = this.lease.connection;
-    this.offTeardown.push(session.on('lost', () => void this.recover(signal)));
+    this.offTeardown.push(session.on('lost', () => void this.recover()));
     const subscriber = new VideoRoomSubscriber({ ...options, room: connection.room, pin: connection.pin });
     this.subscriber = subscriber;
     // The subscriber's handle is attached while the lobby joins: one round trip less to the first frame.
@@ -137,10 +122,10 @@ export class RoomViewer extends Emitter<RoomViewerEvents> {
     if (attached.status === 'rejected') throw attached.reason;
     if (connected.status === 'rejected') throw connected.reason;
     const lobby = attached.value;
-    this.watchSubscriber(subscriber, signal);
+    this.watchSubscriber(subscriber);
     this.offTeardown.push(
       lobby.on('event', ({ data }) => this.onLobbyEvent(data)),
-      lobby.on('detached', () => void this.recover(signal)),
+      lobby.on('detached', () => void this.recover()),
     );
     const { feed } = this.settings;
     let early: Promise<void> | undefined;
@@ -161,7 +146,7 @@ export class RoomViewer extends Emitter<RoomViewerEvents> {
     if (this.feeds.size === 0) this.setState('waiting');
   }
 
-  private watchSubscriber(subscriber: VideoRoomSubscriber, signal: AbortSignal): void {
+  private watchSubscriber(subscriber: VideoRoomSubscriber): void {
     subscriber.on('track', ({ track, mid, on, stream }) => {
       const feed = stream ? (this.feeds.get(stream.feedId) ?? this.pending.get(stream.feedId)) : undefined;
       if (!feed) return;
@@ -195,13 +180,19 @@ export class RoomViewer extends Emitter<RoomViewerEvents> {
         this.removeFeed(feed.feedId);
       }
     });
-    subscriber.on('lost', () => void this.recover(signal));
+    subscriber.on('lost', () => void this.recover());
     subscriber.on('ice', (state) => {
-      if (state === 'failed') void this.recover(signal);
+      if (state === 'failed') void this.recover();
+    });
+    // Janus hung up the PeerConnection (its ICE or DTLS failed, or an operator's hangup_webrtc).
+    subscriber.on('webrtc', (up) => {
+      if (!up) void this.recover();
     });
   }
 
   private onLobbyEvent(data: PluginData): void {
+    const end = fromParticipantEvent(data);
+    if (end) return this.fail(end);
     let changed = false;
     for (const publisher of toPublishers(data)) {
       this.publishers.set(publisher.id, publisher);
@@ -222,11 +213,11 @@ export class RoomViewer extends Emitter<RoomViewerEvents> {
    * the reconnection's business, not a failure of the element.
    */
   private reconcileInBackground(): void {
-    const signal = this.run.signal;
+    const signal = this.signal;
     this.reconcile(signal).catch((error: unknown) => {
       if (signal.aborted || isAbortError(error)) return;
-      const recoverable = ['live', 'waiting', 'reconnecting'].includes(this.state);
-      if (recoverable && isRetryable(error)) void this.recover(signal);
+      if (this.state === 'reconnecting') return;
+      if (this.isEstablished() && isRetryable(error)) void this.recover();
       else this.fail(error);
     });
   }
@@ -329,7 +320,7 @@ export class RoomViewer extends Emitter<RoomViewerEvents> {
       return;
     }
     if (feed.quality === 'audio') await subscriber.configure(feed.videoMid, { send: true });
-    const switched = await subscriber.selectLayer(feed.videoMid, SUBSTREAM[quality], 2, this.run.signal);
+    const switched = await subscriber.selectLayer(feed.videoMid, SUBSTREAM[quality], 2, this.signal);
     // Without simulcast Janus never reports a layer: the single layer is what arrives.
     if (!switched && feed.quality === 'audio') {
       feed.quality = quality;
@@ -337,20 +328,22 @@ export class RoomViewer extends Emitter<RoomViewerEvents> {
     }
   }
 
-  /** Rebuilds the whole subscription on a fresh session after the connection dropped. */
-  private async recover(signal: AbortSignal): Promise<void> {
-    // Only an established connection is worth re-establishing; a first attempt fails as it is.
-    if (signal.aborted || (this.state !== 'live' && this.state !== 'waiting')) return;
-    this.setState('reconnecting');
-    const failure = await retryWithBackoff(
-      () => this.open(signal),
-      () => this.teardown(),
-      signal,
-    );
-    if (failure) this.fail(failure);
+  protected isEstablished(): boolean {
+    return this.state === 'live' || this.state === 'waiting';
   }
 
-  private async teardown(): Promise<void> {
+  /** Rebuilds the whole subscription on a fresh session after the connection dropped. */
+  private recover(): Promise<void> {
+    const options = this.options;
+    if (!options) return Promise.resolve();
+    return this.reconnect(
+      (signal) => this.open(options, signal),
+      () => this.teardown(),
+      { firstAttemptSpreadMs: VIEWER_FIRST_RETRY_SPREAD_MS },
+    );
+  }
+
+  protected async teardown(): Promise<void> {
     for (const off of this.offTeardown.splice(0)) off();
     const { lobby, subscriber, lease } = this;
     this.lobby = undefined;
@@ -377,13 +370,6 @@ export class RoomViewer extends Emitter<RoomViewerEvents> {
     this.emit('feed-removed', feed);
   }
 
-  /** Stops watching: PeerConnection closed, handles detached, session share released. */
-  async dispose(): Promise<void> {
-    this.run.abort();
-    await this.teardown();
-    this.setState('closed');
-    this.removeAllListeners();
-  }
 }
 
 function toPublishers(data: PluginData): Publisher[] {

@@ -4,7 +4,7 @@ import { chromiumArgs, chromiumPath } from '../chromium.mjs';
 
 import { stack } from '../janus-api.mjs';
 
-export { adminHandles, adminSessions, createRoom, listParticipants, stack, videoroomRequest } from '../janus-api.mjs';
+export { adminHandles, adminHangup, adminSessions, createRoom, listParticipants, stack, videoroomRequest } from '../janus-api.mjs';
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
@@ -34,4 +34,24 @@ export function tagPage(tag: string, attributes: Record<string, string | number 
     query.set(name, value === true ? '' : String(value));
   }
   return `/test/e2e/pages/tag.html?${query}`;
+}
+
+/** Video frames decoded on the page's `window.element` (as test/e2e/pages/tag.html sets it), on its current PeerConnection. */
+export function framesDecoded(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    let frames = 0;
+    const element = (window as unknown as { element: { peerConnection?: RTCPeerConnection } }).element;
+    const report = await element.peerConnection?.getStats();
+    report?.forEach((entry) => {
+      if (entry.type === 'inbound-rtp' && entry.kind === 'video') frames += entry.framesDecoded ?? 0;
+    });
+    return frames;
+  });
+}
+
+/** Frames rising between two reads one interval apart. */
+export async function framesRising(page: Page): Promise<boolean> {
+  const first = await framesDecoded(page);
+  await new Promise((resolve) => setTimeout(resolve, 600)); // an interval of media between the two reads
+  return (await framesDecoded(page)) > first;
 }
