@@ -17,6 +17,11 @@ export type JanusErrorCode =
   | 'media-cancelled'
   | 'ice-failed'
   | 'negotiation-failed'
+  /**
+   * Janus did not answer a request in time while the session still looked alive (a hung plugin,
+   * a half-open socket). Retryable: a fresh attempt on a fresh session usually gets through.
+   */
+  | 'request-timeout'
   | 'janus-error';
 
 /** The one error type every widget failure is reported with. */
