@@ -5,6 +5,7 @@ import type { PluginData, PluginHandle } from './janus.js';
 import { connectOptions, isRetryable, retryWithBackoff } from './reconnect.js';
 import { acquireSession, type SessionLease } from './session.js';
 import { VideoRoomSubscriber, type FeedId } from './subscriber.js';
+import { toPublishers } from './videoroom.js';
 
 export type ViewerState = 'idle' | 'connecting' | 'waiting' | 'live' | 'reconnecting' | 'error' | 'closed';
 export type Quality = 'high' | 'medium' | 'low' | 'audio';
@@ -384,9 +385,4 @@ export class RoomViewer extends Emitter<RoomViewerEvents> {
     this.setState('closed');
     this.removeAllListeners();
   }
-}
-
-function toPublishers(data: PluginData): Publisher[] {
-  const list = (data['publishers'] as Array<Record<string, unknown>> | undefined) ?? [];
-  return list.map((p) => ({ id: p['id'] as FeedId, display: p['display'] as string | undefined }));
 }

@@ -2,6 +2,7 @@ import { Emitter } from './emitter.js';
 import { JanusWidgetError, throwIfAborted } from './errors.js';
 import type { ConnectOptions, Jsep, PluginData, PluginHandle } from './janus.js';
 import { acquireSession, type SessionLease } from './session.js';
+import { toStreams } from './videoroom.js';
 
 export type FeedId = number | string;
 
@@ -33,20 +34,6 @@ export interface SubscriberEvents {
   /** Janus switched the simulcast layer it relays on a mid. */
   layer: { mid: string; substream?: number | undefined; temporal?: number | undefined };
   lost: JanusWidgetError;
-}
-
-function toStreams(data: PluginData): SubscribedStream[] {
-  const raw = (data['streams'] as Array<Record<string, unknown>> | undefined) ?? [];
-  return raw
-    .filter((s) => s['feed_id'] !== undefined)
-    .map((s) => ({
-      mid: String(s['mid']),
-      type: s['type'] as SubscribedStream['type'],
-      feedId: s['feed_id'] as FeedId,
-      feedMid: String(s['feed_mid']),
-      display: s['feed_display'] as string | undefined,
-      active: s['active'] !== false,
-    }));
 }
 
 /** Janus reports a layer switch once a keyframe of the new layer arrives; this is how long to wait for one. */
