@@ -4,13 +4,18 @@ import { playwrightLauncher } from '@web/test-runner-playwright';
 import { defaultReporter } from '@web/test-runner';
 import { chromiumArgs, chromiumPath } from './chromium.mjs';
 import { adminHandles, createRoom, listParticipants } from './janus-api.mjs';
+import { startFakeJanus } from './fake-janus.mjs';
 
 /**
  * Lets component tests in the browser reach the real stack started by test/run.mjs:
- * GET /__stack, POST /__room (body: room options), GET /__handles?session=N, GET /__participants?room=N.
+ * GET /__stack, POST /__room (body: room options), GET /__handles?session=N, GET /__participants?room=N,
+ * and to scripted fake Janus servers (test/fake-janus.mjs): GET /__fake-janus?script=S starts one
+ * and returns {id, url}; /__fake-janus/log?id=N returns what it saw; /__fake-janus/stop?id=N stops it.
  */
 function stackPlugin() {
   const json = (body) => ({ body: JSON.stringify(body), type: 'application/json' });
+  const fakes = new Map();
+  let fakeIds = 0;
   return {
     name: 'janus-stack',
     async serve(context) {
@@ -26,6 +31,20 @@ function stackPlugin() {
           return json({ handles: await adminHandles(Number(query.get('session'))) });
         case '/__participants':
           return json({ participants: await listParticipants(Number(query.get('room'))) });
+        case '/__fake-janus': {
+          const id = ++fakeIds;
+          const fake = await startFakeJanus({ script: query.get('script') ?? '' });
+          fakes.set(id, fake);
+          return json({ id, url: fake.url });
+        }
+        case '/__fake-janus/log':
+          return json(fakes.get(Number(query.get('id')))?.log ?? null);
+        case '/__fake-janus/stop': {
+          const id = Number(query.get('id'));
+          await fakes.get(id)?.stop();
+          fakes.delete(id);
+          return json({ stopped: id });
+        }
         default:
           return undefined;
       }
@@ -64,7 +83,10 @@ export default {
   concurrency: 1,
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 300000,
-  plugins: [stackPlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: new URL('../tsconfig.json', import.meta.url).pathname })],
+  plugins: [
+    stackPlugin(),
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: new URL('../tsconfig.json', import.meta.url).pathname }),
+  ],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

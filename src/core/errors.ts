@@ -20,6 +20,11 @@ export type JanusErrorCode =
   | 'kicked'
   | 'room-destroyed'
   | 'unpublished'
+  /**
+   * Janus did not answer a request in time while the session still looked alive (a hung plugin,
+   * a half-open socket). Retryable: a fresh attempt on a fresh session usually gets through.
+   */
+  | 'request-timeout'
   | 'janus-error';
 
 /** The one error type every widget failure is reported with. */
@@ -58,25 +63,6 @@ const VIDEOROOM_CODES: Record<number, JanusErrorCode> = {
 export function fromVideoRoomError(janusCode: number, message: string): JanusWidgetError {
   const code = VIDEOROOM_CODES[janusCode] ?? (/codec/i.test(message) ? 'codec-refused' : 'janus-error');
   return new JanusWidgetError(code, message, { janusCode });
-}
-
-/**
- * The end a VideoRoom participant event announces for our own participant: a moderator's `kick`
- * (`leaving: "ok", reason: "kicked"`), the room's `destroy`, or our feed unpublished by someone
- * else. Undefined for every other event. These are final: joining again would only be refused.
- */
-export function fromParticipantEvent(data: Record<string, unknown> | null | undefined): JanusWidgetError | undefined {
-  if (!data || typeof data !== 'object') return undefined;
-  if (data['videoroom'] === 'destroyed') {
-    return new JanusWidgetError('room-destroyed', 'The room was closed by its owner.');
-  }
-  if (data['leaving'] === 'ok' && data['reason'] === 'kicked') {
-    return new JanusWidgetError('kicked', 'A moderator removed this participant from the room.');
-  }
-  if (data['unpublished'] === 'ok') {
-    return new JanusWidgetError('unpublished', 'A moderator stopped this broadcast.');
-  }
-  return undefined;
 }
 
 /** Maps an error of the Janus core protocol (`{janus: "error", error: {code, reason}}`). */

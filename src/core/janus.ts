@@ -29,13 +29,153 @@ export function browserDetails(userAgent: string): { browser: string; version: n
   return { browser, version: Number(match[1]) };
 }
 
+/** How long creating a session may take: janus.js never reports a socket that closes before Janus answered. */
+export const CONNECT_TIMEOUT_MS = 10000;
+/** How long Janus may take to answer a plugin request (join, configure, ...) or an attach. */
+export const REQUEST_TIMEOUT_MS = 10000;
+/** How long destroying a session or detaching a handle may take before we give up silently. */
+export const DESTROY_TIMEOUT_MS = 3000;
+/** How often janus.js sends a keepalive on a WebSocket (Janus drops sessions idle for 60 s). */
+export const KEEPALIVE_PERIOD_MS = 25000;
+/** A keepalive not acknowledged within this time means the server hung: the socket is closed (session lost). */
+export const KEEPALIVE_TIMEOUT_MS = 10000;
+
+export interface JanusTimeouts {
+  connect: number;
+  request: number;
+  destroy: number;
+  keepalivePeriod: number;
+  keepaliveTimeout: number;
+}
+
+const DEFAULT_TIMEOUTS: JanusTimeouts = {
+  connect: CONNECT_TIMEOUT_MS,
+  request: REQUEST_TIMEOUT_MS,
+  destroy: DESTROY_TIMEOUT_MS,
+  keepalivePeriod: KEEPALIVE_PERIOD_MS,
+  keepaliveTimeout: KEEPALIVE_TIMEOUT_MS,
+};
+const timeouts: JanusTimeouts = { ...DEFAULT_TIMEOUTS };
+
+/**
+ * Test hook: shortens (or lengthens) the timeouts for connections and requests made from now on.
+ * Returns the function that restores the defaults.
+ */
+export function setJanusTimeouts(changes: Partial<JanusTimeouts>): () => void {
+  Object.assign(timeouts, changes);
+  return () => void Object.assign(timeouts, DEFAULT_TIMEOUTS);
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(2))} s`;
+}
+
+let reportedFailures = 0;
+
+/** A failure we survive (a malformed message, a throwing listener) is logged, never thrown into janus.js. */
+function report(where: string, error: unknown): void {
+  // A flood of bad messages must not become a flood of console lines: the first few tell the story.
+  if (reportedFailures++ < 10) console.warn(`[janus-widgets] ignored a failure in ${where}:`, error);
+}
+
+/** Wraps a callback handed to janus.js: an exception in it would otherwise unwind janus.js's own state. */
+function guard<A extends unknown[]>(where: string, callback: (...args: A) => void): (...args: A) => void {
+  return (...args) => {
+    try {
+      callback(...args);
+    } catch (error) {
+      report(where, error);
+    }
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The WebSocket janus.js talks through, hardened: frames that are not a JSON object never reach
+ * janus.js (it would throw parsing them, or reading fields of `null`), an exception in any of its
+ * listeners is reported instead of reaching `window`, and a keepalive Janus does not acknowledge
+ * in time closes the socket, which janus.js reports as a lost connection.
+ */
+function hardenedSocket(server: string, protocol: string): WebSocket {
+  // Read at each call (not at init), so tests that replace window.WebSocket still see their class.
+  const socket = new WebSocket(server, protocol);
+  const wrapped = new WeakMap<object, EventListener>();
+  const add = socket.addEventListener.bind(socket);
+  const remove = socket.removeEventListener.bind(socket);
+  socket.addEventListener = ((type: string, listener: EventListenerOrEventListenerObject, options?: unknown) => {
+    const call = typeof listener === 'function' ? listener : (event: Event) => listener.handleEvent(event);
+    const safe = (event: Event) => {
+      if (type === 'message' && !isJsonObject((event as MessageEvent).data)) {
+        report('a message from Janus', new Error('not a JSON object'));
+        return;
+      }
+      try {
+        call.call(socket, event);
+      } catch (error) {
+        report(`janus.js (${type})`, error);
+      }
+    };
+    wrapped.set(listener, safe);
+    add(type, safe, options as AddEventListenerOptions);
+  }) as WebSocket['addEventListener'];
+  socket.removeEventListener = ((type: string, listener: EventListenerOrEventListenerObject, options?: unknown) => {
+    remove(type, wrapped.get(listener) ?? listener, options as EventListenerOptions);
+  }) as WebSocket['removeEventListener'];
+
+  const unanswered = new Map<string, ReturnType<typeof setTimeout>>();
+  const send = socket.send.bind(socket);
+  socket.send = (data) => {
+    send(data);
+    if (typeof data !== 'string' || !data.includes('"keepalive"')) return;
+    const transaction = (JSON.parse(data) as { transaction?: string }).transaction;
+    if (!transaction) return;
+    const limit = timeouts.keepaliveTimeout;
+    unanswered.set(
+      transaction,
+      setTimeout(() => {
+        report('the keepalive', new Error(`Janus did not acknowledge a keepalive within ${seconds(limit)}`));
+        socket.close(4000, 'keepalive timeout');
+      }, limit),
+    );
+  };
+  add('message', (event) => {
+    if (unanswered.size === 0 || typeof event.data !== 'string') return;
+    const transaction = isJsonObject(event.data)
+      ? (JSON.parse(event.data) as { transaction?: unknown }).transaction
+      : '';
+    if (typeof transaction !== 'string') return;
+    clearTimeout(unanswered.get(transaction));
+    unanswered.delete(transaction);
+  });
+  add('close', () => {
+    for (const timer of unanswered.values()) clearTimeout(timer);
+    unanswered.clear();
+  });
+  return socket;
+}
+
+function isJsonObject(text: unknown): boolean {
+  if (typeof text !== 'string') return false;
+  try {
+    return isRecord(JSON.parse(text));
+  } catch {
+    return false;
+  }
+}
+
 let initialised: Promise<void> | undefined;
 
 function initJanus(): Promise<void> {
   initialised ??= new Promise((resolve) => {
     Janus.init({
       debug: false,
-      dependencies: Janus.useDefaultDependencies({ adapter: { browserDetails: browserDetails(navigator.userAgent) } }),
+      dependencies: {
+        ...Janus.useDefaultDependencies({ adapter: { browserDetails: browserDetails(navigator.userAgent) } }),
+        newWebSocket: hardenedSocket,
+      },
       callback: () => resolve(),
     });
   });
@@ -68,9 +208,6 @@ interface ConnectionEvents {
   /** The transport to Janus was lost after the session had been created. */
   lost: JanusWidgetError;
 }
-
-/** How long creating a session may take: janus.js never reports a socket that closes before Janus answered. */
-export const CONNECT_TIMEOUT_MS = 10000;
 
 /** One Janus session (one WebSocket or long-poll loop). */
 export class JanusConnection extends Emitter<ConnectionEvents> {
@@ -108,15 +245,11 @@ export class JanusConnection extends Emitter<ConnectionEvents> {
         reject(error);
       };
       const onAbort = () => giveUp(abortReason(options.signal!));
+      const limit = timeouts.connect;
       const timer = setTimeout(
         () =>
-          giveUp(
-            new JanusWidgetError(
-              'server-unreachable',
-              `Janus did not create a session within ${CONNECT_TIMEOUT_MS / 1000} s`,
-            ),
-          ),
-        CONNECT_TIMEOUT_MS,
+          giveUp(new JanusWidgetError('server-unreachable', `Janus did not create a session within ${seconds(limit)}`)),
+        limit,
       );
       const janus: JanusJS.Janus = new Janus({
         server: [...options.servers],
@@ -124,18 +257,21 @@ export class JanusConnection extends Emitter<ConnectionEvents> {
         iceServers: options.iceServers,
         iceTransportPolicy: options.iceTransportPolicy,
         destroyOnUnload: true,
-        keepAlivePeriod: 25000,
-        success: () => {
-          // Given up before Janus answered: the session exists now, and janus.js keeps it alive until destroyed.
-          if (settled) return void janus.destroy({ notifyDestroyed: false, cleanupHandles: true });
+        keepAlivePeriod: timeouts.keepalivePeriod,
+        success: guard('session created', () => {
+          // Created after we gave up: nobody holds it, so it must not be left on the server.
+          if (settled) {
+            JanusConnection.dispose(janus);
+            return;
+          }
           settled = true;
           clearTimeout(timer);
           options.signal?.removeEventListener('abort', onAbort);
           connection = new JanusConnection(janus);
           resolve(connection);
-        },
+        }),
         // janus.js reports a dropped socket here too ("Lost connection to the server"), once the session exists.
-        error: (message: unknown) => {
+        error: guard('session error', (message: unknown) => {
           const error = sessionError(String(message));
           if (!settled) {
             settled = true;
@@ -145,7 +281,7 @@ export class JanusConnection extends Emitter<ConnectionEvents> {
           } else if (connection) {
             connection.lose(new JanusWidgetError('session-lost', error.message, { cause: error }));
           }
-        },
+        }),
       });
       options.signal?.addEventListener('abort', onAbort, { once: true });
     });
@@ -167,6 +303,7 @@ export class JanusConnection extends Emitter<ConnectionEvents> {
       const settle = (error?: unknown) => {
         if (settled) return false;
         settled = true;
+        clearTimeout(timer);
         this.attaching.delete(onLost);
         signal?.removeEventListener('abort', onAbort);
         if (error) reject(error);
@@ -174,13 +311,19 @@ export class JanusConnection extends Emitter<ConnectionEvents> {
       };
       const onLost = (error: JanusWidgetError) => settle(error);
       const onAbort = () => settle(abortReason(signal!));
+      const limit = timeouts.request;
+      const timer = setTimeout(
+        () =>
+          settle(new JanusWidgetError('request-timeout', `Janus did not attach ${plugin} within ${seconds(limit)}`)),
+        limit,
+      );
       this.attaching.add(onLost);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.janus.attach({
         plugin,
         opaqueId: `janus-widgets-${Janus.randomString(8)}`,
         ...handle.callbacks(),
-        success: (raw) => {
+        success: guard('attach', (raw: JanusJS.PluginHandle) => {
           handle.bind(raw);
           // Given up meanwhile (aborted, session lost): nobody will detach it but us.
           if (!settle()) {
@@ -189,26 +332,39 @@ export class JanusConnection extends Emitter<ConnectionEvents> {
           }
           this.handles.add(handle);
           resolve(handle);
-        },
-        error: (message) => settle(sessionError(String(message))),
+        }),
+        error: guard('attach error', (message: unknown) => void settle(sessionError(String(message)))),
       });
     });
   }
 
-  /** Destroys the session on the server and closes the transport. */
+  /** Destroys the session on the server and closes the transport; resolves even if Janus never answers. */
   destroy(): Promise<void> {
     if (this.destroyed) return Promise.resolve();
     this.destroyed = true;
     this.removeAllListeners();
     this.handles.clear();
-    const id = this.janus.getSessionId();
+    return JanusConnection.dispose(this.janus);
+  }
+
+  /** @internal Destroys a janus.js session, giving up after the destroy timeout. */
+  static dispose(janus: JanusJS.Janus): Promise<void> {
+    const id = janus.getSessionId();
     return new Promise<void>((resolve) => {
-      this.janus.destroy({
-        cleanupHandles: true,
-        notifyDestroyed: false,
-        success: () => resolve(),
-        error: () => resolve(),
-      });
+      const timer = setTimeout(() => {
+        // Unanswered: drop the socket as on page unload, or janus.js keeps it open and keeps sending keepalives.
+        try {
+          janus.destroy({ unload: true, notifyDestroyed: false });
+        } catch (error) {
+          report('destroy', error);
+        }
+        resolve();
+      }, timeouts.destroy);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      janus.destroy({ cleanupHandles: true, notifyDestroyed: false, success: done, error: done });
     }).then(() => {
       // janus.js keeps every session it ever created in this map (for its unload handler): one per reconnect.
       (Janus as unknown as { sessions?: Map<number, unknown> }).sessions?.delete(id);
@@ -271,27 +427,36 @@ export class PluginHandle extends Emitter<HandleEvents> {
     this.raw = raw;
   }
 
-  /** @internal the janus.js callbacks routed into this object's events. */
+  /** @internal the janus.js callbacks routed into this object's events, each guarded against exceptions. */
   callbacks(): JanusJS.PluginCallbacks {
     return {
-      onmessage: (message, jsep) => this.route(message as PluginData, jsep),
-      onremotetrack: (track, mid, on) => this.emit('remotetrack', { track, mid, on }),
-      webrtcState: (up) => {
+      onmessage: guard('a plugin message', (message: unknown, jsep?: Jsep) => {
+        // `plugindata.data` is whatever the server sent: null, a string, an array...
+        if (isRecord(message)) this.route(message as PluginData, jsep);
+        else report('a plugin message', new Error(`plugin data is ${message === null ? 'null' : typeof message}`));
+      }),
+      onremotetrack: guard('onremotetrack', (track: MediaStreamTrack, mid: string, on: boolean) =>
+        this.emit('remotetrack', { track, mid, on }),
+      ),
+      webrtcState: guard('webrtcState', (up: boolean) => {
         this.webrtcUp = up;
         this.emit('webrtc', { up });
-      },
-      iceState: (state) => this.emit('ice', { state }),
-      mediaState: (kind, receiving, mid) =>
+      }),
+      iceState: guard('iceState', (state: string) => this.emit('ice', { state })),
+      mediaState: guard('mediaState', (kind: 'audio' | 'video', receiving: boolean, mid?: unknown) =>
         this.emit('media', { kind, receiving, mid: mid === undefined ? undefined : String(mid) }),
-      slowLink: (uplink, lost, mid) => this.emit('slowlink', { uplink, lost, mid }),
-      oncleanup: () => this.emit('cleanup', undefined),
-      ondetached: () => {
+      ),
+      slowLink: guard('slowLink', (uplink: boolean, lost: number, mid: string) =>
+        this.emit('slowlink', { uplink, lost, mid }),
+      ),
+      oncleanup: guard('oncleanup', () => this.emit('cleanup', undefined)),
+      ondetached: guard('ondetached', () => {
         this.isDetached = true;
         this.onGone();
         this.failPending(new JanusWidgetError('session-lost', 'The plugin handle was detached'));
         this.emit('detached', undefined);
-      },
-    };
+      }),
+    } as JanusJS.PluginCallbacks;
   }
 
   private get handle(): JanusJS.PluginHandle {
@@ -316,7 +481,10 @@ export class PluginHandle extends Emitter<HandleEvents> {
   private route(data: PluginData, jsep?: Jsep): void {
     if (typeof data.error_code === 'number' || typeof data.error === 'string') {
       const first = this.pending.shift();
-      const error = fromVideoRoomError(data.error_code ?? 0, data.error ?? 'Unknown plugin error');
+      const error = fromVideoRoomError(
+        typeof data.error_code === 'number' ? data.error_code : 0,
+        typeof data.error === 'string' ? data.error.slice(0, 1024) : 'Unknown plugin error',
+      );
       if (first) first.reject(error);
       else this.emit('event', { data, jsep });
       return;
@@ -336,7 +504,8 @@ export class PluginHandle extends Emitter<HandleEvents> {
 
   /**
    * Sends an asynchronous plugin request (join, configure, start, ...) and resolves with the
-   * event that answers it, chosen by `matches`; a plugin error rejects with a widget error.
+   * event that answers it, chosen by `matches`; a plugin error rejects with a widget error, and
+   * no answer within the request timeout with `request-timeout`.
    */
   request(
     message: Record<string, unknown>,
@@ -346,20 +515,36 @@ export class PluginHandle extends Emitter<HandleEvents> {
     const { signal } = options;
     throwIfAborted(signal);
     if (this.lostError) return Promise.reject(this.lostError);
+    const name = String(message['request'] ?? 'request');
     return new Promise((resolve, reject) => {
-      const onAbort = () => {
+      const unlist = () => {
         const index = this.pending.indexOf(entry);
         if (index >= 0) this.pending.splice(index, 1);
+      };
+      const finish = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const onAbort = () => {
+        unlist();
+        finish();
         reject(abortReason(signal!));
       };
+      const limit = timeouts.request;
+      const timer = setTimeout(() => {
+        unlist();
+        entry.reject(
+          new JanusWidgetError('request-timeout', `Janus did not answer "${name}" within ${seconds(limit)}`),
+        );
+      }, limit);
       const entry: PendingRequest = {
         matches,
         resolve: (value) => {
-          signal?.removeEventListener('abort', onAbort);
+          finish();
           resolve(value);
         },
         reject: (error) => {
-          signal?.removeEventListener('abort', onAbort);
+          finish();
           reject(error);
         },
       };
@@ -385,15 +570,33 @@ export class PluginHandle extends Emitter<HandleEvents> {
     });
   }
 
-  /** Sends a message without waiting for a plugin event; resolves with the synchronous answer, if any. */
+  /**
+   * Sends a message without waiting for a plugin event; resolves with the synchronous answer, if
+   * any, once Janus acknowledged it; rejects with `request-timeout` if Janus does not in time.
+   */
   send(message: Record<string, unknown>, jsep?: Jsep): Promise<PluginData | undefined> {
     return new Promise((resolve, reject) => {
       const handle = this.handle;
+      const limit = timeouts.request;
+      const name = String(message['request'] ?? 'message');
+      const timer = setTimeout(
+        () =>
+          reject(
+            new JanusWidgetError('request-timeout', `Janus did not acknowledge "${name}" within ${seconds(limit)}`),
+          ),
+        limit,
+      );
       handle.send({
         message: message as JanusJS.PluginMessage['message'],
         ...(jsep ? { jsep } : {}),
-        success: (data?: unknown) => resolve(data as PluginData | undefined),
-        error: (reason: string) => reject(sessionError(reason)),
+        success: guard('send', (data?: unknown) => {
+          clearTimeout(timer);
+          resolve(isRecord(data) ? (data as PluginData) : undefined);
+        }),
+        error: guard('send error', (reason: unknown) => {
+          clearTimeout(timer);
+          reject(sessionError(String(reason)));
+        }),
       });
     });
   }
@@ -482,7 +685,7 @@ export class PluginHandle extends Emitter<HandleEvents> {
     });
   }
 
-  /** Closes the PeerConnection and detaches the handle from the session. */
+  /** Closes the PeerConnection and detaches the handle; resolves even if Janus never answers. */
   detach(): Promise<void> {
     if (!this.raw || this.isDetached) return Promise.resolve();
     const raw = this.raw;
@@ -490,7 +693,17 @@ export class PluginHandle extends Emitter<HandleEvents> {
     this.onGone();
     this.failPending(new DOMException('Handle detached', 'AbortError'));
     return new Promise<void>((resolve) => {
-      raw.detach({ success: () => resolve(), error: () => resolve() });
+      const timer = setTimeout(resolve, timeouts.destroy);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      try {
+        raw.detach({ success: done, error: done });
+      } catch (error) {
+        report('detach', error);
+        done();
+      }
     }).then(() => this.removeAllListeners());
   }
 }

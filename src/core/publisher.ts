@@ -1,7 +1,8 @@
 import { Emitter } from './emitter.js';
-import { JanusWidgetError, fromParticipantEvent, throwIfAborted, toWidgetError } from './errors.js';
+import { JanusWidgetError, throwIfAborted, toWidgetError } from './errors.js';
 import type { ConnectOptions, Jsep, PluginData, PluginHandle, TrackOption } from './janus.js';
 import { acquireSession, type SessionLease } from './session.js';
+import { configureBody, endOf, joinAndConfigureBody, leaveBody, parseRoomEvent } from './videoroom.js';
 
 export type VideoCodec = 'vp8' | 'h264' | 'vp9' | 'av1';
 
@@ -115,18 +116,17 @@ export class VideoRoomPublisher extends Emitter<PublisherEvents> {
       }
       const offer = await this.handle.createOffer(tracks);
       throwIfAborted(signal);
-      const message: Record<string, unknown> = {
-        request: 'joinandconfigure',
-        ptype: 'publisher',
+      const message = joinAndConfigureBody({
         room: options.room,
+        pin: options.pin,
+        display: options.display,
+        // Asking for the previous feed id keeps `<janus-viewer feed="...">` watching after a re-publish.
+        id: options.feedId,
         audio: Boolean(audio),
         video: Boolean(video),
-      };
-      if (options.pin) message['pin'] = options.pin;
-      if (options.feedId !== undefined) message['id'] = options.feedId;
-      if (options.display) message['display'] = options.display;
-      if (options.maxBitrate) message['bitrate'] = options.maxBitrate;
-      if (options.videoCodec) message['videocodec'] = options.videoCodec;
+        bitrate: options.maxBitrate,
+        videocodec: options.videoCodec,
+      });
       const mediaUp = this.handle.whenConnected(signal);
       mediaUp.catch(() => {});
       const { data, jsep } = await this.handle
@@ -157,7 +157,7 @@ export class VideoRoomPublisher extends Emitter<PublisherEvents> {
       handle.on('ice', ({ state }) => this.emit('ice', state)),
       handle.on('slowlink', ({ uplink, lost }) => this.emit('slowlink', { uplink, lost })),
       handle.on('event', ({ data }) => {
-        const end = fromParticipantEvent(data);
+        const end = endOf(parseRoomEvent(data));
         if (end) this.emit('ended', end);
       }),
       handle.on('detached', () => {
@@ -208,13 +208,13 @@ export class VideoRoomPublisher extends Emitter<PublisherEvents> {
   async setSending(kind: 'audio' | 'video', send: boolean): Promise<void> {
     const mid = this.mids[kind];
     if (!this.handle || mid === undefined) return;
-    await this.handle.request({ request: 'configure', streams: [{ mid, send }] }, isConfigured);
+    await this.handle.request(configureBody({ streams: [{ mid, send }] }), isConfigured);
   }
 
   /** Changes the bitrate cap Janus announces via REMB (bps; 0 = no cap). */
   async setBitrate(bitrate: number): Promise<void> {
     if (!this.handle) return;
-    await this.handle.request({ request: 'configure', bitrate }, isConfigured);
+    await this.handle.request(configureBody({ bitrate }), isConfigured);
   }
 
   /** Swaps the track of one kind without renegotiating (device switch, camera <-> screen). */
@@ -235,7 +235,7 @@ export class VideoRoomPublisher extends Emitter<PublisherEvents> {
     this.handle = undefined;
     if (handle && !handle.detached) {
       // Best effort: the handle's detach below also makes Janus drop the publisher.
-      await handle.send({ request: 'leave' }).catch(() => {});
+      await handle.send(leaveBody()).catch(() => {});
       await handle.detach();
     }
     this.lease?.release();

@@ -26,9 +26,14 @@ export function reconnectDelay(attempt: number, random = Math.random, options: R
 
 /** Failures another attempt may cure; a refused join (PIN, room, codec) would only be refused again. */
 export function isRetryable(error: unknown): boolean {
-  return ['server-unreachable', 'session-lost', 'ice-failed', 'negotiation-failed', 'janus-error'].includes(
-    toWidgetError(error).code,
-  );
+  return [
+    'server-unreachable',
+    'session-lost',
+    'request-timeout',
+    'ice-failed',
+    'negotiation-failed',
+    'janus-error',
+  ].includes(toWidgetError(error).code);
 }
 
 /**

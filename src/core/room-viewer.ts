@@ -1,10 +1,11 @@
 import type { ConnectionConfig } from './config.js';
-import { JanusWidgetError, fromParticipantEvent, isAbortError, toWidgetError } from './errors.js';
+import { JanusWidgetError, isAbortError, toWidgetError } from './errors.js';
 import type { ConnectOptions, PluginData, PluginHandle } from './janus.js';
 import { Machine, type MachineState } from './machine.js';
 import { VIEWER_FIRST_RETRY_SPREAD_MS, connectOptions, isRetryable } from './reconnect.js';
 import { acquireSession, type SessionLease } from './session.js';
 import { VideoRoomSubscriber, type FeedId } from './subscriber.js';
+import { endOf, joinPublisherBody, leaveBody, parseRoomEvent, toPublishers } from './videoroom.js';
 
 export type ViewerState = MachineState | 'waiting';
 export type Quality = 'high' | 'medium' | 'low' | 'audio';
@@ -135,8 +136,7 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
       early = this.reconcile(signal);
       early.catch(() => {});
     }
-    const message: Record<string, unknown> = { request: 'join', ptype: 'publisher', room: connection.room };
-    if (connection.pin) message['pin'] = connection.pin;
+    const message = joinPublisherBody({ room: connection.room, pin: connection.pin });
     const { data } = await lobby.request(message, (reply) => reply['videoroom'] === 'joined', { signal });
     const listed = toPublishers(data);
     for (const publisher of listed) this.publishers.set(publisher.id, publisher);
@@ -191,21 +191,15 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
   }
 
   private onLobbyEvent(data: PluginData): void {
-    const end = fromParticipantEvent(data);
+    const event = parseRoomEvent(data);
+    const end = endOf(event);
     if (end) return this.fail(end);
-    let changed = false;
-    for (const publisher of toPublishers(data)) {
-      this.publishers.set(publisher.id, publisher);
-      changed = true;
+    if (event.type === 'publishers') {
+      for (const publisher of event.publishers) this.publishers.set(publisher.id, publisher);
+      if (event.publishers.length > 0) this.reconcileInBackground();
+    } else if ((event.type === 'unpublished' || event.type === 'leaving' || event.type === 'kicked') && 'id' in event) {
+      if (this.publishers.delete(event.id)) this.removeFeed(event.id);
     }
-    for (const key of ['unpublished', 'leaving'] as const) {
-      const id = data[key] as FeedId | undefined;
-      if (id !== undefined && id !== 'ok' && this.publishers.delete(id)) {
-        this.removeFeed(id);
-        changed = true;
-      }
-    }
-    if (changed) this.reconcileInBackground();
   }
 
   /**
@@ -357,7 +351,7 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
       subscriber?.dispose(),
       lobby && !lobby.detached
         ? lobby
-            .send({ request: 'leave' })
+            .send(leaveBody())
             .catch(() => {})
             .then(() => lobby.detach())
         : undefined,
@@ -369,10 +363,4 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
     this.feeds.delete(feed.feedId);
     this.emit('feed-removed', feed);
   }
-
-}
-
-function toPublishers(data: PluginData): Publisher[] {
-  const list = (data['publishers'] as Array<Record<string, unknown>> | undefined) ?? [];
-  return list.map((p) => ({ id: p['id'] as FeedId, display: p['display'] as string | undefined }));
 }

@@ -2,18 +2,18 @@ import { Emitter } from './emitter.js';
 import { JanusWidgetError, throwIfAborted } from './errors.js';
 import type { ConnectOptions, Jsep, PluginData, PluginHandle } from './janus.js';
 import { acquireSession, type SessionLease } from './session.js';
+import {
+  configureBody,
+  joinSubscriberBody,
+  startBody,
+  subscribeBody,
+  toStreams,
+  unsubscribeBody,
+  type FeedId,
+  type SubscribedStream,
+} from './videoroom.js';
 
-export type FeedId = number | string;
-
-/** One stream of the subscription, as Janus describes it. */
-export interface SubscribedStream {
-  mid: string;
-  type: 'audio' | 'video' | 'data';
-  feedId: FeedId;
-  feedMid: string;
-  display?: string | undefined;
-  active: boolean;
-}
+export type { FeedId, SubscribedStream } from './videoroom.js';
 
 export interface SubscribeOptions extends Omit<ConnectOptions, 'signal'> {
   room: number | string;
@@ -33,20 +33,6 @@ export interface SubscriberEvents {
   /** Janus switched the simulcast layer it relays on a mid. */
   layer: { mid: string; substream?: number | undefined; temporal?: number | undefined };
   lost: JanusWidgetError;
-}
-
-function toStreams(data: PluginData): SubscribedStream[] {
-  const raw = (data['streams'] as Array<Record<string, unknown>> | undefined) ?? [];
-  return raw
-    .filter((s) => s['feed_id'] !== undefined)
-    .map((s) => ({
-      mid: String(s['mid']),
-      type: s['type'] as SubscribedStream['type'],
-      feedId: s['feed_id'] as FeedId,
-      feedMid: String(s['feed_mid']),
-      display: s['feed_display'] as string | undefined,
-      active: s['active'] !== false,
-    }));
 }
 
 /** Janus reports a layer switch once a keyframe of the new layer arrives; this is how long to wait for one. */
@@ -134,23 +120,14 @@ export class VideoRoomSubscriber extends Emitter<SubscriberEvents> {
       await this.connect(signal);
       const handle = this.handle!;
       throwIfAborted(signal);
-      const streams = feeds.map(({ feed, mid }) => (mid ? { feed, mid } : { feed }));
       let reply: { data: PluginData; jsep?: Jsep | undefined };
       if (!this.joined) {
-        const message: Record<string, unknown> = {
-          request: 'join',
-          ptype: 'subscriber',
-          room: this.options.room,
-          streams,
-        };
-        if (this.options.pin) message['pin'] = this.options.pin;
-        if (this.options.privateId) message['private_id'] = this.options.privateId;
+        const { room, pin, privateId } = this.options;
+        const message = joinSubscriberBody({ room, pin, privateId, streams: feeds });
         reply = await handle.request(message, (data) => data['videoroom'] === 'attached', { signal });
         this.joined = true;
       } else {
-        reply = await handle.request({ request: 'subscribe', streams }, (data) => data['videoroom'] === 'updated', {
-          signal,
-        });
+        reply = await handle.request(subscribeBody(feeds), (data) => data['videoroom'] === 'updated', { signal });
       }
       await this.applyUpdate(reply.data, reply.jsep);
     });
@@ -160,9 +137,8 @@ export class VideoRoomSubscriber extends Emitter<SubscriberEvents> {
   unsubscribe(feeds: readonly FeedId[]): Promise<void> {
     return this.serial(async () => {
       if (!this.handle || !this.joined || feeds.length === 0) return;
-      const streams = feeds.map((feed) => ({ feed }));
       const reply = await this.handle.request(
-        { request: 'unsubscribe', streams },
+        unsubscribeBody(feeds.map((feed) => ({ feed }))),
         (data) => data['videoroom'] === 'updated',
       );
       await this.applyUpdate(reply.data, reply.jsep);
@@ -174,7 +150,7 @@ export class VideoRoomSubscriber extends Emitter<SubscriberEvents> {
     return this.serial(async () => {
       if (!this.handle) return;
       await this.handle.request(
-        { request: 'configure', streams: [{ mid, ...choice }] },
+        configureBody({ streams: [{ mid, ...choice }] }),
         (data) => data['configured'] === 'ok',
       );
     });
@@ -249,7 +225,7 @@ export class VideoRoomSubscriber extends Emitter<SubscriberEvents> {
     }
     if (!jsep || !this.handle) return;
     const answer = await this.handle.createAnswer(jsep);
-    await this.handle.request({ request: 'start' }, (reply) => reply['started'] === 'ok', { jsep: answer });
+    await this.handle.request(startBody(), (reply) => reply['started'] === 'ok', { jsep: answer });
   }
 
   /** Leaves, closes the PeerConnection, detaches and releases the session. Safe to call twice. */

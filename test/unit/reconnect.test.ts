@@ -11,7 +11,14 @@ describe('reconnect', () => {
   });
 
   it('retries transport failures only', () => {
-    for (const code of ['server-unreachable', 'session-lost', 'ice-failed', 'negotiation-failed', 'janus-error'] as const) {
+    for (const code of [
+      'server-unreachable',
+      'session-lost',
+      'request-timeout',
+      'ice-failed',
+      'negotiation-failed',
+      'janus-error',
+    ] as const) {
       expect(isRetryable(new JanusWidgetError(code, code)), code).to.equal(true);
     }
     for (const code of ['unauthorized', 'room-not-found', 'codec-refused', 'invalid-config'] as const) {
