@@ -1,28 +1,5 @@
 import { JanusWidgetError, abortReason, throwIfAborted } from './errors.js';
 
-/** Parses the `ice-servers` attribute: a JSON array of RTCIceServer. */
-export function parseIceServers(json: string): RTCIceServer[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    throw new JanusWidgetError('invalid-config', 'The ice-servers attribute is not valid JSON.');
-  }
-  if (!Array.isArray(value)) throw new JanusWidgetError('invalid-config', 'The ice-servers attribute must be a JSON array.');
-  for (const server of value) {
-    const urls = (server as RTCIceServer | null)?.urls;
-    const valid = typeof urls === 'string' || (Array.isArray(urls) && urls.every((u) => typeof u === 'string'));
-    if (!valid || !validIceUrls(urls)) {
-      throw new JanusWidgetError('invalid-config', 'Each ice-servers entry needs "urls" of stun:, turn: or turns: URLs.');
-    }
-  }
-  return value as RTCIceServer[];
-}
-
-function validIceUrls(urls: string | string[]): boolean {
-  return (typeof urls === 'string' ? [urls] : urls).every((url) => /^(stun|stuns|turn|turns):\S+$/.test(url));
-}
-
 /** What a TURN REST API endpoint answers (draft-uberti-behave-turn-rest). */
 export interface TurnCredentials {
   username: string;

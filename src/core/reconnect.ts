@@ -1,4 +1,4 @@
-import type { ConnectionConfig } from './config.js';
+import type { ConnectionConfig } from './validation.js';
 import { JanusWidgetError, toWidgetError } from './errors.js';
 import type { ConnectOptions } from './janus.js';
 import { TurnCredentialsRefresher } from './ice.js';

@@ -1,4 +1,4 @@
-import type { ConnectionConfig } from './config.js';
+import type { ConnectionConfig } from './validation.js';
 import { Emitter } from './emitter.js';
 import { JanusWidgetError, isAbortError, toWidgetError } from './errors.js';
 import type { PluginData, PluginHandle } from './janus.js';
