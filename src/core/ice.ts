@@ -72,14 +72,15 @@ export function validateTurnCredentials(body: unknown, where: string): TurnCrede
 }
 
 /** Bounds of the refresh delay, whatever lifetime the endpoint claims. */
-export const MIN_REFRESH_MS = 30_000;
+export const MIN_REFRESH_MS = 5000;
 export const MAX_REFRESH_MS = 12 * 3600_000;
 /** The lifetime assumed when the endpoint gives none (or nonsense): one hour. */
 export const DEFAULT_TTL_S = 3600;
 
 /**
  * When to refresh credentials: at 80 % of their lifetime, so they never lapse mid-call; kept
- * between 30 s and 12 h, so a bad `ttl` can neither hammer the endpoint nor go stale for days.
+ * between 5 s and 12 h, so a tiny `ttl` cannot hammer the endpoint nor a huge one go stale for
+ * days. A missing, non-numeric or non-positive `ttl` counts as one hour.
  */
 export function refreshDelayMs(ttlSeconds: number | undefined): number {
   const ttl = ttlSeconds !== undefined && Number.isFinite(ttlSeconds) && ttlSeconds > 0 ? ttlSeconds : DEFAULT_TTL_S;

@@ -39,9 +39,12 @@ afterEach(() => {
 
 describe('TURN credentials', () => {
   describe('refresh policy', () => {
-    it('refreshes at 80 % of the lifetime, clamped to 30 s .. 12 h; a missing or bad ttl uses one hour', () => {
+    it('refreshes at 80 % of the lifetime, clamped to 5 s .. 12 h; a missing or bad ttl uses one hour', () => {
       expect(refreshDelayMs(3600)).to.equal(2_880_000);
+      expect(MIN_REFRESH_MS).to.equal(5000);
       expect(refreshDelayMs(1)).to.equal(MIN_REFRESH_MS);
+      expect(refreshDelayMs(6)).to.equal(5000);
+      expect(refreshDelayMs(60)).to.equal(48_000);
       expect(refreshDelayMs(0)).to.equal(2_880_000);
       expect(refreshDelayMs(-5)).to.equal(2_880_000);
       expect(refreshDelayMs(NaN)).to.equal(2_880_000);
