@@ -79,15 +79,18 @@ export class ViewerController implements ReactiveController {
     }
     const viewer = new RoomViewer(settings);
     this.viewer = viewer;
-    viewer.on('state', (state) => this.host.setState(state));
-    viewer.on('error', (error) => this.host.reportError(error));
-    viewer.on('feeds', () => this.host.requestUpdate());
-    viewer.on('feed-added', (feed) => this.events.feedAdded(feed));
-    viewer.on('feed-removed', (feed) => this.events.feedRemoved(feed));
-    viewer.on('quality', (detail) => this.events.quality(detail));
-    viewer.on('pc', (pc) => this.events.peerConnection(pc));
-    viewer.on('slowlink', (report) => this.events.slowlink(report));
-    viewer.on('layer', (layer) => this.events.layer(layer));
+    // A disposed viewer still settles (its `closed` comes after a rebuild failed with
+    // invalid-config): only the current one speaks for the element.
+    const current = () => this.viewer === viewer;
+    viewer.on('state', (state) => current() && this.host.setState(state));
+    viewer.on('error', (error) => current() && this.host.reportError(error));
+    viewer.on('feeds', () => current() && this.host.requestUpdate());
+    viewer.on('feed-added', (feed) => current() && this.events.feedAdded(feed));
+    viewer.on('feed-removed', (feed) => current() && this.events.feedRemoved(feed));
+    viewer.on('quality', (detail) => current() && this.events.quality(detail));
+    viewer.on('pc', (pc) => (current() || !pc) && this.events.peerConnection(pc));
+    viewer.on('slowlink', (report) => current() && this.events.slowlink(report));
+    viewer.on('layer', (layer) => current() && this.events.layer(layer));
     this.host.setState('idle');
     // Failures arrive through the state and `janus-error`; nothing may go unhandled.
     viewer.start().catch(() => {});
