@@ -285,15 +285,16 @@ export interface PublisherAttributes {
 
 /** The publisher's settings without the connection (see {@link parseConnection}). */
 export function parsePublisher(a: PublisherAttributes): Omit<PublisherSettings, 'connection'> {
-  const video: VideoSource = oneOf('video', a.video, ['camera', 'screen', 'none'] as const);
-  const audio: AudioSource = oneOf('audio', a.audio, ['microphone', 'none'] as const);
+  // A removed attribute reads as null: it means the default again.
+  const video: VideoSource = oneOf('video', a.video ?? 'camera', ['camera', 'screen', 'none'] as const);
+  const audio: AudioSource = oneOf('audio', a.audio ?? 'microphone', ['microphone', 'none'] as const);
   if (video === 'none' && audio === 'none') {
     throw invalid('Nothing to publish: the video and audio attributes are both "none".');
   }
-  const videoCodec = oneOf('video-codec', a.videoCodec, CODECS);
-  const { width, height } = parseResolution(a.resolution);
-  const frameRate = numberIn('frame-rate', a.frameRate, 1, 120);
-  const maxBitrate = numberIn('max-bitrate', a.maxBitrate, 0, 100_000_000, true);
+  const videoCodec = oneOf('video-codec', a.videoCodec ?? 'vp8', CODECS);
+  const { width, height } = parseResolution(a.resolution ?? '1280x720');
+  const frameRate = numberIn('frame-rate', a.frameRate ?? 30, 1, 120);
+  const maxBitrate = numberIn('max-bitrate', a.maxBitrate ?? 0, 0, 100_000_000, true);
   const facingMode = oneOf('facing-mode', a.facingMode ?? '', FACING_MODES);
   const display = textUpTo('display', a.display, 256);
   const videoDevice = textUpTo('video-device', a.videoDevice, 512);
@@ -332,11 +333,12 @@ export interface ViewerAttributes {
 
 /** The viewer's settings without the connection; `volume` is checked too, though not a setting. */
 export function parseViewer(a: ViewerAttributes): Omit<ViewerSettings, 'connection'> {
-  const quality = oneOf('quality', a.quality, QUALITIES);
+  // A removed attribute reads as null: it means the default again.
+  const quality = oneOf('quality', a.quality ?? 'auto', QUALITIES);
   const feed = parseFeed(a.feed);
   const display = textUpTo('display', a.display, 256);
-  const maxFeeds = numberIn('max-feeds', a.maxFeeds, 0, 100, true);
-  numberIn('volume', a.volume, 0, 1);
+  const maxFeeds = numberIn('max-feeds', a.maxFeeds ?? 0, 0, 100, true);
+  numberIn('volume', a.volume ?? 1, 0, 1);
   return {
     feed,
     display: display || undefined,
@@ -347,7 +349,7 @@ export function parseViewer(a: ViewerAttributes): Omit<ViewerSettings, 'connecti
 
 /** A volume a media element accepts, whatever was written (invalid ones are reported by {@link parseViewer}). */
 export function safeVolume(value: unknown): number {
-  const number = Number(value);
+  const number = value === null || value === undefined ? 1 : Number(value);
   return Number.isFinite(number) ? Math.min(1, Math.max(0, number)) : 1;
 }
 
@@ -359,7 +361,7 @@ export interface StatsAttributes {
 
 /** Parses `<janus-stats>`'s attributes: `interval` 100 ms to 60 s, `for` an id. */
 export function parseStats(a: StatsAttributes): { for: string; interval: number } {
-  return { for: textUpTo('for', a.for, 256).trim(), interval: numberIn('interval', a.interval, 100, 60_000) };
+  return { for: textUpTo('for', a.for, 256).trim(), interval: numberIn('interval', a.interval ?? 1000, 100, 60_000) };
 }
 
 /** A string override (i18n) if the author gave one, else the default; never throws, whatever `strings` is. */

@@ -259,8 +259,23 @@ describe('validation', () => {
       }
     });
 
+    it('a removed attribute (null) means its default again', () => {
+      const removed = { quality: null, maxFeeds: null, volume: null, feed: null, display: null };
+      expect(parseViewer(removed)).to.deep.equal(parseViewer(VIEWER));
+      const capture = parsePublisher({
+        video: null,
+        audio: null,
+        resolution: null,
+        frameRate: null,
+        maxBitrate: null,
+      }).capture;
+      expect(capture).to.include({ video: 'camera', audio: 'microphone', width: 1280, height: 720, frameRate: 30 });
+      expect(parseStats({ for: null, interval: null })).to.deep.equal({ for: '', interval: 1000 });
+    });
+
     it('gives a media element a volume it accepts, whatever was written', () => {
       for (const [value, volume] of [
+        [null, 1],
         [NaN, 1],
         ['abc', 1],
         [Infinity, 1],

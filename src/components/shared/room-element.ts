@@ -106,8 +106,9 @@ export abstract class JanusRoomElement<State extends string> extends LitElement 
       (s as Partial<RTCIceServer> | null)?.username,
       (s as Partial<RTCIceServer> | null)?.credential,
     ]);
-    const turnUrl = /[?#](.*)$/.exec(this.turnCredentials ?? '')?.[1];
-    return [this.pin, this.token, turnUrl, ...fromIce].filter((s): s is string => typeof s === 'string');
+    return [this.pin, this.token, ...queryValues(this.turnCredentials), ...fromIce].filter(
+      (s): s is string => typeof s === 'string',
+    );
   }
 
   /**
@@ -137,4 +138,13 @@ function jsonArray(json: string): unknown[] {
   } catch {
     return [];
   }
+}
+
+/** The query and fragment of a URL and each of their values (API keys travel there). */
+function queryValues(url: string): string[] {
+  const match = /\?([^#]*)(?:#(.*))?$|#(.*)$/.exec(url ?? '');
+  if (!match) return [];
+  const query = match[1] ?? '';
+  const fragment = match[2] ?? match[3] ?? '';
+  return [query, fragment, ...[...new URLSearchParams(query).values()]].filter(Boolean);
 }
