@@ -5,7 +5,7 @@ export { VideoRoomSubscriber, type SubscribeOptions, type SubscribedStream, type
 export { acquireSession, pooledSessionCount, type SessionLease } from './core/session.js';
 export { captureMedia, stopStream, type CaptureOptions, type Capture } from './core/media.js';
 export { LivePublisher, type PublisherState, type PublisherSettings } from './core/live-publisher.js';
-export { parseConnection, type ConnectionConfig } from './core/config.js';
+export { parseConnection, type ConnectionConfig } from './core/validation.js';
 export { JanusPublisher, PUBLISHER_STRINGS } from './components/janus-publisher/janus-publisher.js';
 export type * from './components/shared/events.js';
 export { JanusStats, STATS_STRINGS, type StatsStrings, type StatsDiagnostics } from './components/janus-stats/janus-stats.js';

@@ -115,7 +115,7 @@ async function main() {
 async function runBrowserTests(stack, env) {
   console.log('\n=== unit and component tests (web-test-runner, Chromium)');
   const counts = join(stack.folder, 'wtr-counts.json');
-  // WTR_FILES="test/unit/x.test.ts ..." narrows a local run to those files.
+  // WTR_FILES="test/unit/a.test.ts test/components/b.test.ts" narrows a local run, like E2E_FILES.
   const files = process.env.WTR_FILES ? ['--files', ...process.env.WTR_FILES.split(' ')] : [];
   const wtrCode = await run(bin('wtr'), ['--config', 'test/web-test-runner.config.mjs', ...files], {
     env: { ...env, WTR_COUNT_FILE: counts },

@@ -52,6 +52,45 @@ function stackPlugin() {
   };
 }
 
+const turnHits = new Map();
+
+/**
+ * A scriptable TURN REST endpoint for unit tests (a middleware: plugins cannot set a status).
+ * GET /__turn: `id` counts calls (GET /__turn-hits?id= reads the count), `delay` (ms) answers
+ * late, `status` answers with that HTTP status, `failAfter=N` answers 503 after N good answers,
+ * `body` replaces the answer, `ttl` (JSON) replaces only the lifetime, `rev` makes the credential
+ * that text reversed (a secret that appears in no URL), `badUris` answers unusable uris.
+ */
+async function turnEndpoint(context, next) {
+  if (context.path === '/__turn-hits') {
+    context.type = 'application/json';
+    context.body = JSON.stringify({ hits: turnHits.get(context.query.id) ?? 0 });
+    return;
+  }
+  if (context.path !== '/__turn') return next();
+  const query = new URLSearchParams(context.querystring);
+  const id = query.get('id') ?? '';
+  const count = (turnHits.get(id) ?? 0) + 1;
+  turnHits.set(id, count);
+  if (query.has('delay')) await new Promise((resolve) => setTimeout(resolve, Number(query.get('delay'))));
+  const failAfter = query.has('failAfter') ? Number(query.get('failAfter')) : Infinity;
+  context.set('cache-control', 'no-store');
+  if (query.has('status') || count > failAfter) {
+    context.status = Number(query.get('status') ?? 503);
+    context.body = 'unavailable';
+    return;
+  }
+  context.type = 'application/json';
+  context.body = query.has('body')
+    ? query.get('body')
+    : JSON.stringify({
+        username: `user-${count}`,
+        credential: query.has('rev') ? [...query.get('rev')].reverse().join('') : `cred-${count}`,
+        ttl: query.has('ttl') ? JSON.parse(query.get('ttl')) : 3600,
+        uris: query.has('badUris') ? ['http://127.0.0.1:9/'] : ['turn:127.0.0.1:3478'],
+      });
+}
+
 /** Writes `{passed, failed}` for test/run.mjs, which prints one summary line for all suites. */
 function countingReporter(file) {
   return {
@@ -83,6 +122,7 @@ export default {
   concurrency: 1,
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 300000,
+  middleware: [turnEndpoint],
   plugins: [
     stackPlugin(),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: new URL('../tsconfig.json', import.meta.url).pathname }),

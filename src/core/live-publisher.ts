@@ -1,4 +1,4 @@
-import type { ConnectionConfig } from './config.js';
+import type { ConnectionConfig } from './validation.js';
 import { JanusWidgetError, fromMediaError, isAbortError, toWidgetError } from './errors.js';
 import { Machine, type MachineState } from './machine.js';
 import {

@@ -1,5 +1,5 @@
-import type { ConnectionConfig } from './config.js';
-import { JanusWidgetError, toWidgetError } from './errors.js';
+import type { ConnectionConfig } from './validation.js';
+import { JanusWidgetError, throwIfAborted, toWidgetError } from './errors.js';
 import type { ConnectOptions } from './janus.js';
 import { TurnCredentialsRefresher } from './ice.js';
 
@@ -90,8 +90,11 @@ export async function connectOptions(
 ): Promise<Omit<ConnectOptions, 'signal'>> {
   const iceServers = [...config.iceServers];
   if (config.turnCredentials) {
+    // One refresher for these options: reconnects reuse the options (and so the refreshed array);
+    // it stops with `signal`, or at once when its first fetch fails.
     const refresher = new TurnCredentialsRefresher(config.turnCredentials, iceServers, config.iceServers);
     await refresher.start(signal);
+    throwIfAborted(signal);
   }
   return {
     servers: config.servers,

@@ -1,4 +1,4 @@
-import type { ConnectionConfig } from './config.js';
+import type { ConnectionConfig } from './validation.js';
 import { JanusWidgetError, isAbortError, toWidgetError } from './errors.js';
 import type { ConnectOptions, PluginData, PluginHandle } from './janus.js';
 import { Machine, type MachineState } from './machine.js';

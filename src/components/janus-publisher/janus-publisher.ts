@@ -1,6 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { JanusWidgetError } from '../../core/errors.js';
 import type { PublisherSettings, PublisherState } from '../../core/live-publisher.js';
 import type { AudioSource, CaptureOptions, VideoSource } from '../../core/media.js';
 import type { VideoCodec } from '../../core/publisher.js';
@@ -9,7 +8,8 @@ import { StatsController } from '../../controllers/stats-controller.js';
 import { JanusRoomElement } from '../shared/room-element.js';
 import { widgetEvent, type JanusDeviceChangeDetail } from '../shared/events.js';
 import { videoFrameStyles } from '../shared/styles.js';
-import { CODECS, PUBLISHER_STRINGS, RESTART_PROPERTIES, checkNumber, oneOf, parseResolution } from './settings.js';
+import { overridden, parsePublisher } from '../../core/validation.js';
+import { PUBLISHER_STRINGS, RESTART_PROPERTIES } from './settings.js';
 import { publisherStyles } from './styles.js';
 
 export { PUBLISHER_STRINGS } from './settings.js';
@@ -181,34 +181,7 @@ export class JanusPublisher extends JanusRoomElement<PublisherState> {
 
   /** @internal Builds the core settings from the attributes; throws `invalid-config`. */
   publisherSettings(): PublisherSettings {
-    const video = oneOf('video', this.video, ['camera', 'screen', 'none'] as const);
-    const audio = oneOf('audio', this.audio, ['microphone', 'none'] as const);
-    if (video === 'none' && audio === 'none') {
-      throw new JanusWidgetError('invalid-config', 'Nothing to publish: the video and audio attributes are both "none".');
-    }
-    const videoCodec = oneOf('video-codec', this.videoCodec, CODECS);
-    const { width, height } = parseResolution(this.resolution);
-    checkNumber('frame-rate', this.frameRate, 1, 120);
-    checkNumber('max-bitrate', this.maxBitrate, 0, 100_000_000);
-    return {
-      connection: this.connectionConfig(),
-      capture: {
-        video,
-        audio,
-        width,
-        height,
-        frameRate: this.frameRate,
-        videoDevice: this.videoDevice || undefined,
-        audioDevice: this.audioDevice || undefined,
-        facingMode: this.facingMode || undefined,
-        videoConstraints: this.videoConstraints,
-        audioConstraints: this.audioConstraints,
-      },
-      display: this.display || undefined,
-      simulcast: !this.noSimulcast && video === 'camera',
-      maxBitrate: this.maxBitrate || undefined,
-      videoCodec,
-    };
+    return { ...parsePublisher(this), connection: this.connectionConfig() };
   }
 
   override connectedCallback(): void {
@@ -233,7 +206,12 @@ export class JanusPublisher extends JanusRoomElement<PublisherState> {
     const videoNone = changed.has('video') && (this.video === 'none' || changed.get('video') === 'none');
     const rebuild =
       this.hasUpdated &&
-      (this.connectionChanged(changed) || has(RESTART_PROPERTIES) || videoNone || (!this.controller.publisher && has(sources)));
+      (this.connectionChanged(changed) ||
+        has(RESTART_PROPERTIES) ||
+        videoNone ||
+        (!this.controller.publisher && has(sources)) ||
+        // Sources switch live, unless the value is (or was) invalid: a rebuild reports or clears it.
+        (has(sources) && this.mustRevalidate(() => this.publisherSettings())));
     if (this.controller.update(rebuild)) return;
     const publisher = this.controller.publisher;
     if (!publisher) return;
@@ -276,7 +254,7 @@ export class JanusPublisher extends JanusRoomElement<PublisherState> {
   }
 
   private text(key: keyof typeof PUBLISHER_STRINGS): string {
-    return this.strings[key] ?? PUBLISHER_STRINGS[key];
+    return overridden(this.strings, key, PUBLISHER_STRINGS[key] ?? '');
   }
 
   private picker(kind: 'camera' | 'microphone', selected: string, onChange: (id: string) => void) {

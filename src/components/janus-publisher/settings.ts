@@ -1,6 +1,3 @@
-import { JanusWidgetError } from '../../core/errors.js';
-import type { VideoCodec } from '../../core/publisher.js';
-
 /** Every visible string of `<janus-publisher>`, overridable through its `strings` property (i18n). */
 export const PUBLISHER_STRINGS = {
   idle: 'Preview',
@@ -25,8 +22,6 @@ export const PUBLISHER_STRINGS = {
 
 export type PublisherStrings = typeof PUBLISHER_STRINGS;
 
-export const CODECS: readonly VideoCodec[] = ['vp8', 'h264', 'vp9', 'av1'];
-
 /** Properties whose change rebuilds the publishing machine (and publishes again if it was live). */
 export const RESTART_PROPERTIES = [
   'display',
@@ -40,25 +35,3 @@ export const RESTART_PROPERTIES = [
   'videoCodec',
   'audio',
 ] as const;
-
-function invalid(message: string): JanusWidgetError {
-  return new JanusWidgetError('invalid-config', message);
-}
-
-/** Parses `resolution`: `WIDTHxHEIGHT`. */
-export function parseResolution(value: string): { width: number; height: number } {
-  const match = /^\s*(\d{2,5})\s*x\s*(\d{2,5})\s*$/i.exec(value);
-  if (!match) throw invalid(`The resolution attribute must look like 1280x720, not "${value}".`);
-  return { width: Number(match[1]), height: Number(match[2]) };
-}
-
-/** Checks an enumerated attribute; the error names the attribute and the allowed values. */
-export function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw invalid(`The ${name} attribute must be one of ${allowed.join(', ')}, not "${value}".`);
-}
-
-export function checkNumber(name: string, value: number, min: number, max: number): number {
-  if (Number.isFinite(value) && value >= min && value <= max) return value;
-  throw invalid(`The ${name} attribute must be a number from ${min} to ${max}, not "${value}".`);
-}

@@ -3,6 +3,9 @@ import { property, state } from 'lit/decorators.js';
 import { DEFAULT_QUALITY_MESSAGES, type DiagnosisCode, type QualityLevel } from '../../core/quality.js';
 import type { LiveStatsSample, SlowLinkReport } from '../../core/stats-sampler.js';
 import { VERSION } from '../../core/version.js';
+import { toWidgetError } from '../../core/errors.js';
+import { overridden, parseStats } from '../../core/validation.js';
+import { widgetEvent, type JanusErrorDetail } from '../shared/events.js';
 import { isStatsSource, type StatsSource } from '../shared/stats-host.js';
 import { metricRows } from './format.js';
 import { statsStyles } from './styles.js';
@@ -81,6 +84,9 @@ export interface StatsDiagnostics {
  * @csspart diagnosis-item - One problem; also `diagnosis-<severity>`.
  * @csspart message - The detached / waiting message.
  * @csspart copy-button - The "copy diagnostics" button.
+ * @csspart error - The message of an invalid attribute.
+ *
+ * @fires janus-error - An invalid attribute (`invalid-config`). `detail: {code, message}`.
  *
  * @cssprop [--janus-stats-bg=rgb(0 0 0 / 0.72)] - Background.
  * @cssprop [--janus-stats-color=#fff] - Text colour.
@@ -100,6 +106,7 @@ export interface StatsDiagnostics {
  * @cssstate poor - Serious trouble.
  * @cssstate bad - Barely usable or broken.
  * @cssstate unknown - No sample yet, or detached.
+ * @cssstate error - An attribute is invalid; see the `error` property.
 
  */
 export class JanusStats extends LitElement {
@@ -125,6 +132,12 @@ export class JanusStats extends LitElement {
 
   /** Read-only: the overall quality of the latest sample, `unknown` without one. */
   @property({ reflect: true }) quality: StatsQuality = 'unknown';
+
+  /** Read-only: `attached`, `detached`, or `error` when an attribute is invalid. */
+  @property({ reflect: true }) state: 'attached' | 'detached' | 'error' = 'detached';
+
+  /** Read-only: why an attribute was refused, while `state` is `error`. */
+  @property({ attribute: false }) error: JanusErrorDetail | undefined;
 
   /** Read-only: the latest sample shown. */
   @state() sample: LiveStatsSample | undefined;
@@ -158,9 +171,10 @@ export class JanusStats extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('for') || changed.has('source') || changed.has('interval')) this.sync();
-    if (changed.has('quality')) {
+    if (changed.has('quality') || changed.has('state')) {
       this.internals.states?.clear();
       this.internals.states?.add(this.quality);
+      if (this.state === 'error') this.internals.states?.add('error');
     }
   }
 
@@ -201,19 +215,42 @@ export class JanusStats extends LitElement {
       // Hears the host being removed or re-inserted, whichever way it was found.
       this.offConnected = candidate?.statsController.on('connected', () => this.sync());
     }
-    const target = candidate?.isConnected ? candidate : undefined;
-    if (target === this.target && this.retainedInterval === this.interval) return;
+    const interval = this.validInterval();
+    const target = candidate?.isConnected && interval ? candidate : undefined;
+    if (target === this.target && this.retainedInterval === interval) return;
     for (const off of this.cleanup.splice(0)) off();
     if (target !== this.target) this.show(target?.statsController.latest);
     this.target = target;
-    this.retainedInterval = this.interval;
+    this.retainedInterval = interval ?? 0;
+    if (!this.error) this.state = target ? 'attached' : 'detached';
     if (!target) return;
     const controller = target.statsController;
     this.cleanup.push(
       controller.sampler.on('sample', (sample) => this.show(sample)),
       controller.sampler.on('pc', () => this.show(undefined)),
-      controller.retain(this.interval),
+      controller.retain(interval),
     );
+  }
+
+  /** The interval to sample at, or undefined (then `state="error"`, one `janus-error`) when an attribute is invalid. */
+  private validInterval(): number | undefined {
+    try {
+      const { interval } = parseStats(this);
+      if (this.error) {
+        this.error = undefined;
+        this.state = 'detached';
+      }
+      return interval;
+    } catch (thrown) {
+      const error = toWidgetError(thrown, 'invalid-config').toJSON();
+      // sync() runs on every change of nesting or connection: one event per distinct failure.
+      if (this.isConnected && this.error?.message !== error.message) {
+        this.error = error;
+        this.state = 'error';
+        this.dispatchEvent(widgetEvent('janus-error', error));
+      }
+      return undefined;
+    }
   }
 
   private resolve(): StatsSource | undefined {
@@ -257,11 +294,12 @@ export class JanusStats extends LitElement {
   }
 
   private text(key: keyof StatsStrings): string {
-    return this.strings[key] ?? STATS_STRINGS[key];
+    return overridden(this.strings, key, STATS_STRINGS[key] ?? '');
   }
 
   private message(code: DiagnosisCode): string {
-    return this.strings.diagnosis?.[code] ?? DEFAULT_QUALITY_MESSAGES[code];
+    const diagnosis = (this.strings as { diagnosis?: unknown } | null)?.diagnosis;
+    return overridden(diagnosis, code, DEFAULT_QUALITY_MESSAGES[code] ?? '');
   }
 
   private async onCopy(): Promise<void> {
@@ -305,6 +343,7 @@ export class JanusStats extends LitElement {
           </button>`
         : nothing}
       ${!this.compact || this.open ? this.renderPanel() : nothing}
+      ${this.error ? html`<p part="error" role="alert">${this.error.message}</p>` : nothing}
       <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
     </div>`;
   }

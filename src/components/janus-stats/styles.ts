@@ -122,6 +122,12 @@ export const statsStyles = css`
   [part~='message'] {
     margin: 6px 0;
   }
+  [part~='error'] {
+    margin: 6px 0;
+    padding: 4px 6px;
+    border-radius: var(--janus-stats-radius, 6px);
+    background: var(--janus-error-bg, #b71c1c);
+  }
   .visually-hidden {
     position: absolute;
     width: 1px;

@@ -1,7 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { JanusWidgetError } from '../../core/errors.js';
 import type { Quality, RoomViewer, ViewerSettings, ViewerState, WatchedFeed } from '../../core/room-viewer.js';
 import type { StatsSampler } from '../../core/stats-sampler.js';
 import { AutoQualityController } from '../../controllers/auto-quality-controller.js';
@@ -11,6 +10,7 @@ import { JanusRoomElement } from '../shared/room-element.js';
 import { widgetEvent } from '../shared/events.js';
 import { videoFrameStyles } from '../shared/styles.js';
 import { viewerStyles } from './styles.js';
+import { QUALITIES, overridden, parseViewer, safeVolume, type QualityChoice } from '../../core/validation.js';
 
 /** Every visible string, overridable through the `strings` property (i18n). */
 export const VIEWER_STRINGS = {
@@ -35,8 +35,7 @@ export const VIEWER_STRINGS = {
   controls: 'Player controls',
 };
 
-export type QualityChoice = 'auto' | Quality;
-const QUALITIES: readonly QualityChoice[] = ['auto', 'high', 'medium', 'low', 'audio'];
+export type { QualityChoice } from '../../core/validation.js';
 
 /**
  * Plays the live video of a Janus VideoRoom: one publisher, or every publisher in a grid.
@@ -189,32 +188,16 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
 
   /** @internal Builds the core settings from the attributes; throws `invalid-config`. */
   viewerSettings(): ViewerSettings {
-    if (!QUALITIES.includes(this.quality)) {
-      throw new JanusWidgetError(
-        'invalid-config',
-        `The quality attribute must be one of ${QUALITIES.join(', ')}, not "${this.quality}".`,
-      );
-    }
-    if (this.feed && !/^\w[\w.-]*$/.test(this.feed)) {
-      throw new JanusWidgetError('invalid-config', `The feed attribute "${this.feed}" is not a valid publisher id.`);
-    }
-    if (!(this.maxFeeds >= 0))
-      throw new JanusWidgetError('invalid-config', 'The max-feeds attribute must be 0 or more.');
-    return {
-      connection: this.connectionConfig(),
-      feed: this.feed ? (/^\d+$/.test(this.feed) ? Number(this.feed) : this.feed) : undefined,
-      display: this.display || undefined,
-      maxFeeds: this.maxFeeds || undefined,
-      quality: this.quality === 'auto' ? undefined : this.quality,
-    };
+    return { ...parseViewer(this), connection: this.connectionConfig() };
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const settingsChanged = ['feed', 'display', 'maxFeeds'].some((name) =>
-      (changed as Map<PropertyKey, unknown>).has(name),
-    );
-    this.controller.update(this.connectionChanged(changed) || (this.hasUpdated && settingsChanged));
-    if (changed.has('quality') && this.hasUpdated) {
+    const has = (names: readonly string[]) => names.some((name) => (changed as Map<PropertyKey, unknown>).has(name));
+    // quality and volume apply live, unless they are (or were) invalid: then a rebuild reports or clears it.
+    const revalidate = this.hasUpdated && has(['quality', 'volume']) && this.mustRevalidate(() => this.viewerSettings());
+    const settingsChanged = this.hasUpdated && has(['feed', 'display', 'maxFeeds']);
+    this.controller.update(this.connectionChanged(changed) || settingsChanged || revalidate);
+    if (changed.has('quality') && this.hasUpdated && !revalidate) {
       this.autoQuality.qualityChanged();
       if (this.quality !== 'auto') void this.controller.viewer?.setQuality(undefined, this.quality, 'manual');
     }
@@ -223,7 +206,7 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
 
   protected override updated(): void {
     for (const video of this.renderRoot.querySelectorAll('video')) {
-      video.volume = Math.min(1, Math.max(0, this.volume));
+      video.volume = safeVolume(this.volume);
       if (!this.playing.has(video) && this.readyToPlay(video)) this.play(video);
     }
   }
@@ -269,7 +252,7 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
   }
 
   private text(key: keyof typeof VIEWER_STRINGS): string {
-    return this.strings[key] ?? VIEWER_STRINGS[key];
+    return overridden(this.strings, key, VIEWER_STRINGS[key] ?? '');
   }
 
   private toggleFullscreen(): void {

@@ -1,6 +1,6 @@
 import { LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
-import { parseConnection, type ConnectionConfig } from '../../core/config.js';
+import { parseConnection, redact, type ConnectionConfig } from '../../core/validation.js';
 import type { JanusWidgetError } from '../../core/errors.js';
 import { widgetEvent, type JanusErrorDetail } from './events.js';
 
@@ -89,12 +89,62 @@ export abstract class JanusRoomElement<State extends string> extends LitElement 
 
   /** Called by the controller on a failure: one `janus-error` event per failure. */
   reportError(error: JanusWidgetError): void {
-    this.error = error.toJSON();
-    this.dispatchEvent(widgetEvent('janus-error', this.error));
+    // Our own messages never quote secrets; a message passed on from janus.js or the browser
+    // might, so whatever the author gave as a secret is blanked out before anyone sees it.
+    const detail = error.toJSON();
+    detail.message = redact(detail.message, this.secrets());
+    this.error = detail;
+    this.dispatchEvent(widgetEvent('janus-error', detail));
+  }
+
+  private secrets(): string[] {
+    const ice: unknown[] = [
+      ...(Array.isArray(this.iceServers) ? this.iceServers : []),
+      ...jsonArray(this.iceServersJson),
+    ];
+    const fromIce = ice.flatMap((s) => [
+      (s as Partial<RTCIceServer> | null)?.username,
+      (s as Partial<RTCIceServer> | null)?.credential,
+    ]);
+    return [this.pin, this.token, ...queryValues(this.turnCredentials), ...fromIce].filter(
+      (s): s is string => typeof s === 'string',
+    );
+  }
+
+  /**
+   * In `willUpdate`, for properties that are otherwise applied live: whether to rebuild so that a
+   * bad value is reported as `invalid-config`, or a fixed one recovers from it.
+   */
+  protected mustRevalidate(settings: () => unknown): boolean {
+    if (this.state === 'error' && this.error?.code === 'invalid-config') return true;
+    try {
+      settings();
+      return false;
+    } catch {
+      return true;
+    }
   }
 
   /** In `willUpdate`: whether a connection property changed after the first render (then the element reconnects). */
   protected connectionChanged(changed: PropertyValues<this>): boolean {
     return this.hasUpdated && CONNECTION_PROPERTIES.some((name) => changed.has(name));
   }
+}
+
+function jsonArray(json: string): unknown[] {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? value : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The query and fragment of a URL and each of their values (API keys travel there). */
+function queryValues(url: string): string[] {
+  const match = /\?([^#]*)(?:#(.*))?$|#(.*)$/.exec(url ?? '');
+  if (!match) return [];
+  const query = match[1] ?? '';
+  const fragment = match[2] ?? match[3] ?? '';
+  return [query, fragment, ...[...new URLSearchParams(query).values()]].filter(Boolean);
 }
