@@ -1,5 +1,5 @@
 import type { DiagnosisCode, QualityLevel } from './quality.js';
-import type { Quality } from './room-viewer.js';
+import type { Quality } from './types.js';
 
 /**
  * How far a viewer's downlink holds video down, one step at a time: no cap, then at most the

@@ -1,4 +1,4 @@
-import type { Quality } from './room-viewer.js';
+import type { Quality } from './types.js';
 
 /**
  * Rendered widths (CSS px x devicePixelRatio) up to which a lower simulcast layer is enough:

@@ -2,14 +2,14 @@ import type { ConnectionConfig } from './validation.js';
 import { JanusWidgetError, isAbortError, toWidgetError } from './errors.js';
 import type { ConnectOptions, PluginData, PluginHandle } from './janus.js';
 import { Machine, type MachineState } from './machine.js';
+import type { Quality, QualityReason } from './types.js';
 import { VIEWER_FIRST_RETRY_SPREAD_MS, connectOptions, isRetryable } from './reconnect.js';
 import { acquireSession, type SessionLease } from './session.js';
 import { VideoRoomSubscriber, type FeedId } from './subscriber.js';
 import { endOf, joinPublisherBody, leaveBody, parseRoomEvent, toPublishers } from './videoroom.js';
 
 export type ViewerState = MachineState | 'waiting';
-export type Quality = 'high' | 'medium' | 'low' | 'audio';
-export type QualityReason = 'size' | 'visibility' | 'network' | 'manual';
+export type { Quality, QualityReason } from './types.js';
 
 const SUBSTREAM: Record<Exclude<Quality, 'audio'>, 0 | 1 | 2> = { high: 2, medium: 1, low: 0 };
 const QUALITY_OF_SUBSTREAM: Quality[] = ['low', 'medium', 'high'];

@@ -1,6 +1,12 @@
 import { expect } from '@open-wc/testing';
 import { JanusWidgetError } from '../../src/core/errors.js';
-import { RECONNECT_DELAYS_MS, isRetryable, reconnectDelay, retryWithBackoff } from '../../src/core/reconnect.js';
+import {
+  RECONNECT_DELAYS_MS,
+  VIEWER_FIRST_RETRY_SPREAD_MS,
+  isRetryable,
+  reconnectDelay,
+  retryWithBackoff,
+} from '../../src/core/reconnect.js';
 
 describe('reconnect', () => {
   it('backs off along the schedule with ±20 % jitter, then gives up', () => {
@@ -8,6 +14,24 @@ describe('reconnect', () => {
     expect(reconnectDelay(0, () => 1)).to.equal(300);
     expect(reconnectDelay(1, () => 0.5)).to.equal(1000);
     expect(reconnectDelay(RECONNECT_DELAYS_MS.length)).to.equal(undefined);
+  });
+
+  it('spreads a first retry over its window, so viewers dropped together come back apart', () => {
+    const spread = { firstAttemptSpreadMs: VIEWER_FIRST_RETRY_SPREAD_MS };
+    expect(reconnectDelay(0, () => 0, spread)).to.equal(RECONNECT_DELAYS_MS[0]);
+    expect(reconnectDelay(0, () => 0.999, spread)).to.be.closeTo(
+      RECONNECT_DELAYS_MS[0] + VIEWER_FIRST_RETRY_SPREAD_MS,
+      2,
+    );
+    // Later retries keep their ±20 % jitter.
+    expect(reconnectDelay(1, () => 0.5, spread)).to.equal(1000);
+    // A thousand viewers: no 50 ms slot holds more than a few percent of them.
+    const slots = new Map<number, number>();
+    for (let i = 0; i < 1000; i++) {
+      const slot = Math.floor(reconnectDelay(0, Math.random, spread)! / 50);
+      slots.set(slot, (slots.get(slot) ?? 0) + 1);
+    }
+    expect(Math.max(...slots.values())).to.be.below(80);
   });
 
   it('retries transport failures only', () => {
