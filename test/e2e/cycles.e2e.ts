@@ -4,7 +4,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { adminSessions, createRoom, launchBrowser, openPage, stack, tagPage, waitFor } from './support.js';
+import {
+  adminSessions,
+  createRoom,
+  launchBrowser,
+  openLivePublisher,
+  openPage,
+  stack,
+  tagPage,
+  waitFor,
+} from './support.js';
 
 const CYCLES = 100;
 const WARM_UP = 10;
@@ -36,19 +45,6 @@ function recordResources(): void {
     page.tracks.push(...stream.getTracks().map((track) => new WeakRef(track)));
     return stream;
   };
-}
-
-async function openPublisher(browser: Browser, room: number, display: string): Promise<Page> {
-  const { page } = await openPage(
-    browser,
-    tagPage('janus-publisher', { server: stack().janus.ws, room, display, autostart: true, resolution: '640x360' }),
-  );
-  await waitFor(
-    () => page.evaluate(() => (window as unknown as CyclesWindow).element?.state === 'live'),
-    'publisher live',
-    20000,
-  );
-  return page;
 }
 
 // Plain JavaScript run in the page (as a string: the test's own transpiler would add helpers the
@@ -123,7 +119,10 @@ describe('connect/disconnect cycles', () => {
 
   it(`${CYCLES} cycles (append, live, room switch while live, remove) leave nothing behind`, async () => {
     const rooms: [number, number] = [await createRoom(), await createRoom()];
-    const publishers = [await openPublisher(browser, rooms[0], 'A'), await openPublisher(browser, rooms[1], 'B')];
+    const publishers = [
+      await openLivePublisher(browser, rooms[0], { display: 'A' }),
+      await openLivePublisher(browser, rooms[1], { display: 'B' }),
+    ];
     const before = new Set(await adminSessions());
     const { page } = await openPage(browser, tagPage('div', {}), { initScript: recordResources });
 

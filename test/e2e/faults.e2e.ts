@@ -12,6 +12,8 @@ import {
   createRoom,
   framesRising,
   launchBrowser,
+  openLivePublisher,
+  openLiveViewer,
   openPage,
   stack,
   tagPage,
@@ -79,32 +81,8 @@ function errorCodes(page: Page): Promise<string[]> {
   );
 }
 
-async function openPublisher(browser: Browser, room: number): Promise<Page> {
-  const { page } = await openPage(
-    browser,
-    tagPage('janus-publisher', {
-      server: stack().janus.ws,
-      room,
-      display: 'Alice',
-      autostart: true,
-      'no-controls': true,
-      resolution: '640x360',
-    }),
-    { initScript: keepTracks },
-  );
-  await waitFor(
-    () => page.evaluate(() => (window as unknown as TagWindow).element?.state === 'live'),
-    'publisher live',
-    20000,
-  );
-  return page;
-}
-
-async function openViewer(browser: Browser, room: number): Promise<Page> {
-  const { page } = await openPage(browser, tagPage('janus-viewer', { server: stack().janus.ws, room }));
-  await waitFor(() => page.evaluate(() => (window as unknown as TagWindow).element?.state === 'live'), 'viewer live');
-  await waitFor(() => framesRising(page), 'viewer decoding frames');
-  return page;
+function openPublisher(browser: Browser, room: number): Promise<Page> {
+  return openLivePublisher(browser, room, { initScript: keepTracks });
 }
 
 /** Resolves once Janus no longer knows the session (its handles detached, the session destroyed). */
@@ -127,7 +105,7 @@ describe('faults injected into a live call', () => {
   it("Janus hangs up the viewer's PeerConnection: it re-subscribes and frames flow again", async () => {
     const room = await createRoom();
     const publisher = await openPublisher(browser, room);
-    const viewer = await openViewer(browser, room);
+    const viewer = await openLiveViewer(browser, room);
     const { session, handles = [] } = await ids(viewer);
     const subscriber = handles.at(-1)!;
     const since = await now(viewer);
@@ -142,7 +120,7 @@ describe('faults injected into a live call', () => {
   it("Janus hangs up the publisher's PeerConnection: it re-publishes under the same feed id, viewers see frames again", async () => {
     const room = await createRoom();
     const publisher = await openPublisher(browser, room);
-    const viewer = await openViewer(browser, room);
+    const viewer = await openLiveViewer(browser, room);
     const feedBefore = await publisher.evaluate(() => (window as unknown as TagWindow).element.feedId);
     const { session, handle } = await ids(publisher);
     const since = await now(publisher);
@@ -185,7 +163,7 @@ describe('faults injected into a live call', () => {
   it('the room is destroyed under a live viewer: error "room-destroyed", nothing left on Janus', async () => {
     const room = await createRoom();
     const publisher = await openPublisher(browser, room);
-    const viewer = await openViewer(browser, room);
+    const viewer = await openLiveViewer(browser, room);
     const { session } = await ids(viewer);
     const since = Date.now();
     const reply = await videoroomRequest({ request: 'destroy', room });

@@ -14,6 +14,8 @@ import {
   createRoom,
   framesRising,
   launchBrowser,
+  openLivePublisher,
+  openLiveViewer,
   openPage,
   stack,
   tagPage,
@@ -121,29 +123,12 @@ function sessionOf(page: Page): Promise<number | undefined> {
   });
 }
 
-async function openPublisher(browser: Browser, server: string, room: number): Promise<Page> {
-  const { page } = await openPage(
-    browser,
-    tagPage('janus-publisher', {
-      server,
-      room,
-      display: 'Alice',
-      autostart: true,
-      'no-controls': true,
-      resolution: '640x360',
-    }),
-    { initScript: keepSockets },
-  );
-  await waitFor(() => page.evaluate(() => win().element?.state === 'live'), 'publisher live', 20000);
-  return page;
+function openPublisher(browser: Browser, server: string, room: number): Promise<Page> {
+  return openLivePublisher(browser, room, { server, initScript: keepSockets });
 }
 
 async function openViewer(browser: Browser, server: string, room: number): Promise<Page> {
-  const { page } = await openPage(browser, tagPage('janus-viewer', { server, room, _stats: true }), {
-    initScript: keepSockets,
-  });
-  await waitFor(() => page.evaluate(() => win().element?.state === 'live'), 'viewer live');
-  await waitFor(() => framesRising(page), 'viewer decoding frames');
+  const page = await openLiveViewer(browser, room, { server, attributes: { _stats: true }, initScript: keepSockets });
   await waitFor(() => liveStatsAfter(page, 0), 'a live <janus-stats> sample');
   return page;
 }

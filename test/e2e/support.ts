@@ -4,7 +4,15 @@ import { chromiumArgs, chromiumPath } from '../chromium.mjs';
 
 import { stack } from '../janus-api.mjs';
 
-export { adminHandles, adminHangup, adminSessions, createRoom, listParticipants, stack, videoroomRequest } from '../janus-api.mjs';
+export {
+  adminHandles,
+  adminHangup,
+  adminSessions,
+  createRoom,
+  listParticipants,
+  stack,
+  videoroomRequest,
+} from '../janus-api.mjs';
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
@@ -24,7 +32,9 @@ export async function openPage(
   return { context, page };
 }
 
-export { until as waitFor } from '../poll.js';
+import { until as waitFor } from '../poll.js';
+
+export { waitFor };
 
 /** The query string of test/e2e/pages/tag.html for one element and its attributes. */
 export function tagPage(tag: string, attributes: Record<string, string | number | boolean>): string {
@@ -54,4 +64,43 @@ export async function framesRising(page: Page): Promise<boolean> {
   const first = await framesDecoded(page);
   await new Promise((resolve) => setTimeout(resolve, 600)); // an interval of media between the two reads
   return (await framesDecoded(page)) > first;
+}
+
+/** Opens test/e2e/pages/tag.html with one element and waits until it is live. */
+export async function openLiveTag(
+  browser: Browser,
+  tag: 'janus-publisher' | 'janus-viewer',
+  attributes: Record<string, string | number | boolean>,
+  options: { initScript?: () => void; timeoutMs?: number } = {},
+): Promise<Page> {
+  const { page } = await openPage(browser, tagPage(tag, attributes), options);
+  await waitFor(
+    () => page.evaluate(() => (window as unknown as { element?: { state: string } }).element?.state === 'live'),
+    `${tag} live`,
+    options.timeoutMs ?? 20000,
+  );
+  return page;
+}
+
+/** A publisher going live in `room` (640x360 camera, no controls). */
+export function openLivePublisher(
+  browser: Browser,
+  room: number,
+  options: { server?: string; display?: string; initScript?: () => void } = {},
+): Promise<Page> {
+  const { server = stack().janus.ws, display = 'Alice', initScript } = options;
+  const attributes = { server, room, display, autostart: true, 'no-controls': true, resolution: '640x360' };
+  return openLiveTag(browser, 'janus-publisher', attributes, { initScript });
+}
+
+/** A viewer of `room`, live and decoding frames. */
+export async function openLiveViewer(
+  browser: Browser,
+  room: number,
+  options: { server?: string; attributes?: Record<string, string | number | boolean>; initScript?: () => void } = {},
+): Promise<Page> {
+  const { server = stack().janus.ws, attributes = {}, initScript } = options;
+  const page = await openLiveTag(browser, 'janus-viewer', { server, room, ...attributes }, { initScript });
+  await waitFor(() => framesRising(page), 'viewer decoding frames');
+  return page;
 }
