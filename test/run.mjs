@@ -90,6 +90,8 @@ async function main() {
 
   if (suites.has('checks')) {
     await check('typecheck (tsc)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+    await check('types: React 19 usage compiles', bin('tsc'), ['-p', 'test/types/tsconfig.json']);
+    await check('types: Vue 3 usage compiles', bin('tsc'), ['-p', 'test/types/tsconfig.vue.json']);
     await check('lint (lit-analyzer)', bin('lit-analyzer'), ['src/components', '--strict', '--quiet']);
     console.log('\n=== manifest drift (custom-elements.json)');
     const manifestCode = await manifestIsCurrent();
