@@ -74,6 +74,20 @@ async function captureScreen(options: CaptureOptions, signal?: AbortSignal): Pro
 }
 
 /**
+ * The permissions a cross-origin iframe must be granted by its embedder (`allow="camera; ..."`) for
+ * this capture and was not: the browser would only say NotAllowedError, which reads like a user's refusal.
+ */
+function blockedByFrame(options: CaptureOptions): string[] {
+  const policy = (document as Document & { featurePolicy?: { allowsFeature(feature: string): boolean } }).featurePolicy;
+  if (!policy || window.top === window.self) return [];
+  const needed = [
+    options.video === 'camera' ? 'camera' : options.video === 'screen' ? 'display-capture' : undefined,
+    options.audio === 'none' ? undefined : 'microphone',
+  ];
+  return needed.filter((feature): feature is string => feature !== undefined && !policy.allowsFeature(feature));
+}
+
+/**
  * Captures what a publisher sends. When only the camera is missing, it falls back to an
  * audio-only capture (audio first) and says so in `fallback`.
  */
@@ -84,6 +98,14 @@ export async function captureMedia(options: CaptureOptions, signal?: AbortSignal
   }
   if (options.video === 'none' && options.audio === 'none') {
     throw new JanusWidgetError('invalid-config', 'Nothing to publish: both video and audio are "none".');
+  }
+  const blocked = blockedByFrame(options);
+  if (blocked.length > 0) {
+    throw new JanusWidgetError(
+      'media-denied',
+      `This page is inside an iframe that does not allow the ${blocked.join(' and ')}: add ` +
+        `allow="${blocked.join('; ')}" to the <iframe> (with autoplay; fullscreen; picture-in-picture for viewers).`,
+    );
   }
   if (options.video === 'screen') return { stream: await captureScreen(options, signal) };
   const audio = options.audio === 'none' ? false : audioConstraints(options);
