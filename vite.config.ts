@@ -2,12 +2,12 @@ import { defineConfig } from 'vite';
 
 // `vite build` makes the self-contained CDN bundle (dist/janus-widgets.js);
 // `vite build --mode lib` makes side-effect-free modules for bundler users (dist/lib/).
-// `vite` (dev, used by `npm start`) serves demo/ straight from the sources.
+// `vite` (dev, used by `npm run dev`) serves the demo pages with the sources instead of the bundle.
 export default defineConfig(({ command, mode }) => ({
-  root: command === 'serve' ? 'demo' : '.',
+  root: '.',
   publicDir: false,
   server: { host: '127.0.0.1', fs: { allow: ['..'] } },
-  optimizeDeps: { entries: ['*.html'] },
+  optimizeDeps: { entries: ['demo/*.html'] },
   build:
     command === 'serve'
       ? {}

@@ -101,7 +101,7 @@ async function main() {
   const built = suites.has('build') ? await check('build', 'npm', ['run', '--silent', 'build:bundle']) : true;
 
   const stack = await startStack();
-  const { startStaticServer } = await import('./e2e/static-server.mjs');
+  const { startStaticServer } = await import('../demo/server/static-server.mjs');
   const server = await startStaticServer({ root, turn: stack.turn.rest });
   const stackInfo = JSON.stringify({ baseUrl: server.url, janus: stack.janus, turn: stack.turn });
   const env = { ...process.env, E2E_STACK: stackInfo };

@@ -1,43 +1,42 @@
 #!/usr/bin/env node
-// `npm start`: installs what is missing, starts the local stack (Janus + coturn) and serves demo/ with Vite.
+// `npm start`: installs what is missing, builds the bundle when the sources changed, starts the local
+// stack (Janus + coturn) and serves the demo site on the built dist/janus-widgets.js, as a site would.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDependencies } from './deps.mjs';
-import { ensureInstalled, startStack, turnRestCredentials } from './stack.mjs';
+import { startDemoSite } from './demo-site.mjs';
+import { ensureInstalled, startStack } from './stack.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 await ensureDependencies(root);
 await ensureInstalled();
-const stack = await startStack();
 
-const { createServer } = await import('vite');
-const server = await createServer({
-  configFile: `${root}vite.config.ts`,
-  mode: 'development',
-  server: { port: Number(process.env.DEMO_PORT ?? 5173), host: '127.0.0.1', strictPort: false },
-  plugins: [
-    {
-      name: 'janus-widgets-demo',
-      configureServer(vite) {
-        // What the pages need to find the local stack, and a TURN REST endpoint like a site would run.
-        vite.middlewares.use('/demo-config.json', (_request, response) => {
-          response.setHeader('content-type', 'application/json');
-          response.end(JSON.stringify({ server: stack.janus.ws, turn: stack.turn.static }));
-        });
-        vite.middlewares.use('/turn-credentials', (_request, response) => {
-          response.setHeader('content-type', 'application/json');
-          response.end(JSON.stringify({ ...turnRestCredentials(stack.turn.rest.secret, 3600, 'demo'), uris: stack.turn.rest.urls }));
-        });
-      },
-    },
-  ],
-});
-await server.listen();
-console.log('\n  janus-widgets demo\n');
-server.printUrls();
-console.log(`\n  Janus: ${stack.janus.ws}   (Ctrl-C stops everything)\n`);
+/** The newest modification time under a folder. */
+function newest(folder) {
+  return Math.max(
+    ...readdirSync(folder, { withFileTypes: true }).map((entry) => {
+      const path = join(folder, entry.name);
+      return entry.isDirectory() ? newest(path) : statSync(path).mtimeMs;
+    }),
+  );
+}
+
+const bundle = join(root, 'dist/janus-widgets.js');
+if (!existsSync(bundle) || statSync(bundle).mtimeMs < newest(join(root, 'src'))) {
+  console.log('Building dist/janus-widgets.js...');
+  const built = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) process.exit(1);
+}
+
+const stack = await startStack();
+const site = await startDemoSite({ root, stack, port: Number(process.env.DEMO_PORT ?? 5173) });
+console.log(`\n  janus-widgets demo: ${site.url}/demo/\n`);
+console.log(`  Janus: ${stack.janus.ws}   (Ctrl-C stops everything)\n`);
 
 const stop = async () => {
-  await server.close();
+  await site.close();
   await stack.stop();
   process.exit(0);
 };

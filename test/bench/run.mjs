@@ -27,7 +27,7 @@ if (spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: root, stdi
 
 const { chromium } = await import('playwright-core');
 const { chromiumArgs, chromiumPath } = await import('../chromium.mjs');
-const { startStaticServer } = await import('../e2e/static-server.mjs');
+const { startStaticServer } = await import('../../demo/server/static-server.mjs');
 const stack = await startStack();
 const server = await startStaticServer({ root });
 process.env.E2E_STACK = JSON.stringify({ baseUrl: server.url, janus: stack.janus, turn: stack.turn });

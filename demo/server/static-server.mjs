@@ -1,8 +1,9 @@
-// Serves the repository (built bundle, test pages) on loopback, plus a TURN REST credentials endpoint.
+// Serves the repository (built bundle, demo and test pages) on loopback, plus a TURN REST credentials
+// endpoint and any JSON routes the caller adds (the demo's /demo-config.json).
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
-import { turnRestCredentials } from '../../demo/server/stack.mjs';
+import { turnRestCredentials } from './stack.mjs';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -14,10 +15,10 @@ const TYPES = {
 };
 
 /**
- * @param {{ root: string, port?: number, turn?: { urls: string[], secret: string } }} options
+ * @param {{ root: string, port?: number, turn?: { urls: string[], secret: string }, json?: Record<string, unknown> }} options
  * @returns {Promise<{ url: string, close(): Promise<void> }>}
  */
-export async function startStaticServer({ root, port = 0, turn }) {
+export async function startStaticServer({ root, port = 0, turn, json = {} }) {
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname === '/turn-credentials' && turn) {
@@ -27,6 +28,10 @@ export async function startStaticServer({ root, port = 0, turn }) {
       const body = { ...turnRestCredentials(turn.secret, ttl, 'e2e'), uris: turn.urls };
       response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       return void response.end(JSON.stringify(body));
+    }
+    if (Object.hasOwn(json, url.pathname)) {
+      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      return void response.end(JSON.stringify(json[url.pathname]));
     }
     const path = normalize(join(root, decodeURIComponent(url.pathname)));
     if (!path.startsWith(root)) return void response.writeHead(403).end();

@@ -1,0 +1,9 @@
+export declare function startDemoSite(options: {
+  root: string;
+  stack: {
+    janus: { ws: string };
+    turn: { static: unknown; rest: { urls: string[]; secret: string } };
+  };
+  port?: number;
+  bundle?: string;
+}): Promise<{ url: string; close(): Promise<void> }>;
