@@ -105,17 +105,19 @@ function turnserverPath() {
 // Installation
 
 /**
- * Makes sure janus, turnserver and chromium are installed. When something is
+ * Makes sure janus, turnserver, ffmpeg and chromium are installed. When something is
  * missing and we are root, installs the missing Debian packages with apt-get
  * (output streamed to stderr); otherwise throws an Error saying what to install.
  * @param {{chromium?: boolean, log?: (msg: string) => void}} [options]
  *   chromium: false skips the Chromium check (the stack itself does not need it).
- * @returns {Promise<{janus: string, turnserver: string, chromium?: string, installed: string[]}>}
+ * @returns {Promise<{janus: string, turnserver: string, ffmpeg: string, chromium?: string, installed: string[]}>}
  */
 export async function ensureInstalled({ chromium = true, log = (m) => console.error(m) } = {}) {
   const wanted = [
     { bin: janusPath(), pkg: 'janus', key: 'janus', env: 'JANUS_BIN' },
     { bin: turnserverPath(), pkg: 'coturn', key: 'turnserver', env: 'TURNSERVER_BIN' },
+    // The HLS bridge (hls-bridge.mjs) transcodes with it.
+    { bin: process.env.FFMPEG_BIN || '/usr/bin/ffmpeg', pkg: 'ffmpeg', key: 'ffmpeg', env: 'FFMPEG_BIN' },
   ];
   if (chromium) wanted.push({ bin: chromiumPath(), pkg: 'chromium', key: 'chromium', env: 'CHROMIUM_PATH' });
   const result = { installed: [] };

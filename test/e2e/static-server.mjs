@@ -11,6 +11,8 @@ const TYPES = {
   '.json': 'application/json',
   '.css': 'text/css',
   '.map': 'application/json',
+  '.m3u8': 'application/vnd.apple.mpegurl',
+  '.ts': 'video/mp2t',
 };
 
 /**
