@@ -18,7 +18,7 @@ export default defineConfig(({ command, mode }) => ({
             minify: false,
             lib: { entry: { index: 'src/index.ts', define: 'src/define.ts' }, formats: ['es'] },
             rollupOptions: {
-              external: [/^lit/, /^@lit\//, 'janus-gateway'],
+              external: [/^lit/, /^@lit\//, 'janus-gateway', 'hls.js'],
               output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
             },
           }
@@ -31,7 +31,9 @@ export default defineConfig(({ command, mode }) => ({
             rollupOptions: {
               input: 'src/define.ts',
               preserveEntrySignatures: 'strict',
-              output: { format: 'es', entryFileNames: 'janus-widgets.js' },
+              // hls.js (the HLS fallback, ~400 kB) is a chunk next to the bundle, fetched only when a
+              // viewer needs HLS; imported relative to the bundle, so from wherever the bundle is served.
+              output: { format: 'es', entryFileNames: 'janus-widgets.js', chunkFileNames: 'janus-widgets-[name]-[hash].js' },
               onwarn(warning, warn) {
                 // janus.es.js reads a `module` global to detect CommonJS; harmless in the browser.
                 if (warning.code === 'COMMONJS_VARIABLE_IN_ESM') return;

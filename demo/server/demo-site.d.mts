@@ -1,3 +1,4 @@
+export declare const DEMO_HLS_FOLDER: string;
 export declare function startDemoSite(options: {
   root: string;
   stack: {

@@ -3,6 +3,9 @@
 // a TURN REST endpoint like the one a site would run.
 import { startStaticServer } from './static-server.mjs';
 
+/** Where the demo's HLS bridge writes room 1234 (inside the repository, so the site serves it; ignored by git). */
+export const DEMO_HLS_FOLDER = 'demo/.hls/1234';
+
 /**
  * @param {{ root: string, stack: { janus: { ws: string }, turn: { static: unknown, rest: { urls: string[], secret: string } } }, port?: number, bundle?: string }} options
  */
@@ -11,6 +14,13 @@ export function startDemoSite({ root, stack, port = 0, bundle = '/dist/janus-wid
     root,
     port,
     turn: stack.turn.rest,
-    json: { '/demo-config.json': { server: stack.janus.ws, turn: stack.turn.static, bundle } },
+    json: {
+      '/demo-config.json': {
+        server: stack.janus.ws,
+        turn: stack.turn.static,
+        bundle,
+        hls: `/${DEMO_HLS_FOLDER}/index.m3u8`,
+      },
+    },
   });
 }

@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // `npm run dev` (contributor mode): the demo site of `npm start`, but Vite serves the TypeScript
 // sources instead of the built bundle, so edits show at once.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEMO_HLS_FOLDER } from './demo-site.mjs';
+import { startHlsBridge } from './hls-bridge.mjs';
 import { ensureDependencies } from './deps.mjs';
 import { ensureInstalled, startStack, turnRestCredentials } from './stack.mjs';
 
@@ -9,6 +13,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 await ensureDependencies(root);
 await ensureInstalled();
 const stack = await startStack();
+const hlsFolder = join(root, DEMO_HLS_FOLDER);
+const bridge = await startHlsBridge({ janus: stack.janus.http, room: 1234, folder: hlsFolder });
 
 const { createServer } = await import('vite');
 const server = await createServer({
@@ -22,11 +28,23 @@ const server = await createServer({
         // What the pages need to find the local stack, and a TURN REST endpoint like a site would run.
         vite.middlewares.use('/demo-config.json', (_request, response) => {
           response.setHeader('content-type', 'application/json');
-          response.end(JSON.stringify({ server: stack.janus.ws, turn: stack.turn.static, bundle: '/src/define.ts' }));
+          response.end(
+            JSON.stringify({
+              server: stack.janus.ws,
+              turn: stack.turn.static,
+              bundle: '/src/define.ts',
+              hls: `/${DEMO_HLS_FOLDER}/index.m3u8`,
+            }),
+          );
         });
         vite.middlewares.use('/turn-credentials', (_request, response) => {
           response.setHeader('content-type', 'application/json');
-          response.end(JSON.stringify({ ...turnRestCredentials(stack.turn.rest.secret, 3600, 'demo'), uris: stack.turn.rest.urls }));
+          response.end(
+            JSON.stringify({
+              ...turnRestCredentials(stack.turn.rest.secret, 3600, 'demo'),
+              uris: stack.turn.rest.urls,
+            }),
+          );
         });
       },
     },
@@ -39,6 +57,8 @@ console.log(`\n  Janus: ${stack.janus.ws}   (Ctrl-C stops everything)\n`);
 
 const stop = async () => {
   await server.close();
+  await bridge.stop();
+  rmSync(hlsFolder, { recursive: true, force: true });
   await stack.stop();
   process.exit(0);
 };

@@ -105,17 +105,19 @@ function turnserverPath() {
 // Installation
 
 /**
- * Makes sure janus, turnserver and chromium are installed. When something is
+ * Makes sure janus, turnserver, ffmpeg and chromium are installed. When something is
  * missing and we are root, installs the missing Debian packages with apt-get
  * (output streamed to stderr); otherwise throws an Error saying what to install.
  * @param {{chromium?: boolean, log?: (msg: string) => void}} [options]
  *   chromium: false skips the Chromium check (the stack itself does not need it).
- * @returns {Promise<{janus: string, turnserver: string, chromium?: string, installed: string[]}>}
+ * @returns {Promise<{janus: string, turnserver: string, ffmpeg: string, chromium?: string, installed: string[]}>}
  */
 export async function ensureInstalled({ chromium = true, log = (m) => console.error(m) } = {}) {
   const wanted = [
     { bin: janusPath(), pkg: 'janus', key: 'janus', env: 'JANUS_BIN' },
     { bin: turnserverPath(), pkg: 'coturn', key: 'turnserver', env: 'TURNSERVER_BIN' },
+    // The HLS bridge (hls-bridge.mjs) transcodes with it.
+    { bin: process.env.FFMPEG_BIN || '/usr/bin/ffmpeg', pkg: 'ffmpeg', key: 'ffmpeg', env: 'FFMPEG_BIN' },
   ];
   if (chromium) wanted.push({ bin: chromiumPath(), pkg: 'chromium', key: 'chromium', env: 'CHROMIUM_PATH' });
   const result = { installed: [] };
@@ -126,13 +128,17 @@ export async function ensureInstalled({ chromium = true, log = (m) => console.er
 
   const custom = missing.find((w) => env(w.env) !== undefined);
   if (custom) {
-    throw new Error(`${custom.env}=${custom.bin} is not an executable file (unset it to use the one from the Debian package "${custom.pkg}").`);
+    throw new Error(
+      `${custom.env}=${custom.bin} is not an executable file (unset it to use the one from the Debian package "${custom.pkg}").`,
+    );
   }
   const pkgs = missing.map((w) => w.pkg);
   const what = missing.map((w) => `${w.bin} (Debian package "${w.pkg}")`).join(', ');
   const command = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${pkgs.join(' ')}`;
   if (process.platform !== 'linux' || !isExecutable('/usr/bin/apt-get')) {
-    throw new Error(`Missing ${what}. The real stack expects Debian 12 packages (Janus 1.1.x, coturn 4.6, Chromium); install them, e.g.: ${command}`);
+    throw new Error(
+      `Missing ${what}. The real stack expects Debian 12 packages (Janus 1.1.x, coturn 4.6, Chromium); install them, e.g.: ${command}`,
+    );
   }
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
     throw new Error(`Missing ${what}. Install them as root:\n  sudo sh -c '${command}'`);
@@ -149,7 +155,8 @@ export async function ensureInstalled({ chromium = true, log = (m) => console.er
     if (upd !== 0) throw new Error(`apt-get update failed (exit ${upd}); install by hand: ${command}`);
     code = await install();
   }
-  if (code !== 0) throw new Error(`apt-get install ${pkgs.join(' ')} failed (exit ${code}); install by hand: ${command}`);
+  if (code !== 0)
+    throw new Error(`apt-get install ${pkgs.join(' ')} failed (exit ${code}); install by hand: ${command}`);
 
   missing = wanted.filter((w) => !isExecutable(w.bin));
   if (missing.length) throw new Error(`Still missing after apt-get install: ${missing.map((w) => w.bin).join(', ')}`);
@@ -221,9 +228,14 @@ export async function startStack(options = {}) {
 
   const janusBin = janusPath();
   const turnserverBin = turnserverPath();
-  for (const [bin, pkg] of [[janusBin, 'janus'], [turnserverBin, 'coturn']]) {
+  for (const [bin, pkg] of [
+    [janusBin, 'janus'],
+    [turnserverBin, 'coturn'],
+  ]) {
     if (!isExecutable(bin)) {
-      throw new Error(`${bin} is missing (Debian package "${pkg}"). Run \`node demo/server/stack.mjs\` as root, or ensureInstalled(), to install it.`);
+      throw new Error(
+        `${bin} is missing (Debian package "${pkg}"). Run \`node demo/server/stack.mjs\` as root, or ensureInstalled(), to install it.`,
+      );
     }
   }
   const libDir = findJanusLibDir();
@@ -257,14 +269,29 @@ export async function startStack(options = {}) {
     ['janus/janus.plugin.videoroom.jcfg', 'janus.plugin.videoroom.jcfg', janusVars],
     ['janus/janus.transport.http.jcfg', 'janus.transport.http.jcfg', janusVars],
     ['janus/janus.transport.websockets.jcfg', 'janus.transport.websockets.jcfg', janusVars],
-    ['turnserver-static.conf', 'turnserver-static.conf', {
-      ...turnCommon, TURN_PORT: cfg.turnPort, RELAY_MIN: relayMin, RELAY_MAX: relayMax,
-      TURN_USERNAME: cfg.turnUsername, TURN_PASSWORD: cfg.turnPassword,
-    }],
-    ['turnserver-rest.conf', 'turnserver-rest.conf', {
-      ...turnCommon, TURN_PORT: cfg.turnRestPort, RELAY_MIN: restMin, RELAY_MAX: restMax,
-      TURN_SECRET: cfg.turnSecret,
-    }],
+    [
+      'turnserver-static.conf',
+      'turnserver-static.conf',
+      {
+        ...turnCommon,
+        TURN_PORT: cfg.turnPort,
+        RELAY_MIN: relayMin,
+        RELAY_MAX: relayMax,
+        TURN_USERNAME: cfg.turnUsername,
+        TURN_PASSWORD: cfg.turnPassword,
+      },
+    ],
+    [
+      'turnserver-rest.conf',
+      'turnserver-rest.conf',
+      {
+        ...turnCommon,
+        TURN_PORT: cfg.turnRestPort,
+        RELAY_MIN: restMin,
+        RELAY_MAX: restMax,
+        TURN_SECRET: cfg.turnSecret,
+      },
+    ],
   ];
   try {
     for (const [src, dst, vars] of files) {
@@ -283,8 +310,20 @@ export async function startStack(options = {}) {
   };
   const procs = {
     janus: launch('janus', janusBin, ['-F', folder, '-C', path.join(folder, 'janus.jcfg'), '-o'], logs.janus, folder),
-    turnStatic: launch('turnserver (static)', turnserverBin, ['-c', path.join(folder, 'turnserver-static.conf')], logs.turnStatic, folder),
-    turnRest: launch('turnserver (rest)', turnserverBin, ['-c', path.join(folder, 'turnserver-rest.conf')], logs.turnRest, folder),
+    turnStatic: launch(
+      'turnserver (static)',
+      turnserverBin,
+      ['-c', path.join(folder, 'turnserver-static.conf')],
+      logs.turnStatic,
+      folder,
+    ),
+    turnRest: launch(
+      'turnserver (rest)',
+      turnserverBin,
+      ['-c', path.join(folder, 'turnserver-rest.conf')],
+      logs.turnRest,
+      folder,
+    ),
   };
 
   const urls = {
@@ -295,14 +334,22 @@ export async function startStack(options = {}) {
 
   let stopPromise = null;
   let resolveUnexpected;
-  const unexpectedExit = new Promise((resolve) => { resolveUnexpected = resolve; });
+  const unexpectedExit = new Promise((resolve) => {
+    resolveUnexpected = resolve;
+  });
   const handle = {
     procs: Object.values(procs),
     folder,
     keepFolder: cfg.keepFolder,
     stopping: false,
     killSync(signal) {
-      for (const p of this.procs) if (!p.exitInfo) try { process.kill(p.pid, signal); } catch { /* gone */ }
+      for (const p of this.procs)
+        if (!p.exitInfo)
+          try {
+            process.kill(p.pid, signal);
+          } catch {
+            /* gone */
+          }
     },
   };
   for (const p of handle.procs) {
@@ -323,7 +370,9 @@ export async function startStack(options = {}) {
     return stopPromise;
   };
 
-  log(`[stack] started janus (pid ${procs.janus.pid}), turnserver static (pid ${procs.turnStatic.pid}), rest (pid ${procs.turnRest.pid}) in ${folder}`);
+  log(
+    `[stack] started janus (pid ${procs.janus.pid}), turnserver static (pid ${procs.turnStatic.pid}), rest (pid ${procs.turnRest.pid}) in ${folder}`,
+  );
   const abort = { aborted: false };
   try {
     await Promise.all([
@@ -339,13 +388,20 @@ export async function startStack(options = {}) {
         });
         await waitUntil(procs.janus, `Janus WebSockets ${urls.ws}`, deadline, abort, () => wsHandshake(cfg.wsPort));
         await waitUntil(procs.janus, `Janus admin API ${urls.admin}`, deadline, abort, async () => {
-          const res = await httpJson('POST', urls.admin, { janus: 'ping', transaction: 'stack-ready', admin_secret: cfg.adminSecret });
+          const res = await httpJson('POST', urls.admin, {
+            janus: 'ping',
+            transaction: 'stack-ready',
+            admin_secret: cfg.adminSecret,
+          });
           if (res.janus !== 'pong') throw new Error(`unexpected answer ${JSON.stringify(res).slice(0, 200)}`);
           return true;
         });
         log(`[stack] janus ready after ${Math.round(performance.now() - t0)} ms`);
       })(),
-      ...[[procs.turnStatic, cfg.turnPort], [procs.turnRest, cfg.turnRestPort]].map(async ([p, port]) => {
+      ...[
+        [procs.turnStatic, cfg.turnPort],
+        [procs.turnRest, cfg.turnRestPort],
+      ].map(async ([p, port]) => {
         const deadline = Date.now() + cfg.timeoutMs;
         await waitUntil(p, `${p.name} TCP ${LOOPBACK}:${port}`, deadline, abort, () => tcpConnect(port));
         await waitUntil(p, `${p.name} STUN over UDP ${LOOPBACK}:${port}`, deadline, abort, () => stunBinding(port));
@@ -367,9 +423,12 @@ export async function startStack(options = {}) {
       adminSecret: cfg.adminSecret,
       serverName,
       /** POSTs an admin API request (admin_secret and transaction are added). */
-      adminRequest: (body) => httpJson('POST', urls.admin, {
-        transaction: randomBytes(6).toString('hex'), ...body, admin_secret: cfg.adminSecret,
-      }),
+      adminRequest: (body) =>
+        httpJson('POST', urls.admin, {
+          transaction: randomBytes(6).toString('hex'),
+          ...body,
+          admin_secret: cfg.adminSecret,
+        }),
     },
     turn: {
       static: { urls: turnUrls(cfg.turnPort), username: cfg.turnUsername, credential: cfg.turnPassword },
@@ -377,7 +436,8 @@ export async function startStack(options = {}) {
         urls: turnUrls(cfg.turnRestPort),
         secret: cfg.turnSecret,
         /** turnRestCredentials() for this instance's URLs. */
-        credentials: (ttlSeconds, id) => turnRestCredentials(cfg.turnSecret, ttlSeconds, id, turnUrls(cfg.turnRestPort)),
+        credentials: (ttlSeconds, id) =>
+          turnRestCredentials(cfg.turnSecret, ttlSeconds, id, turnUrls(cfg.turnRestPort)),
       },
     },
     hostAddress: cfg.hostAddress,
@@ -424,20 +484,30 @@ function resolveConfig(o) {
   };
   const user = String(pick('turnUser', 'TURN_USER'));
   const colon = user.indexOf(':');
-  if (colon <= 0 || colon === user.length - 1) throw new Error(`TURN_USER must look like "user:password", got "${user}"`);
+  if (colon <= 0 || colon === user.length - 1)
+    throw new Error(`TURN_USER must look like "user:password", got "${user}"`);
   cfg.turnUsername = safeValue(user.slice(0, colon), 'TURN_USER');
   cfg.turnPassword = safeValue(user.slice(colon + 1), 'TURN_USER');
   cfg.hostAddress = o.hostAddress ?? env('STACK_HOST_ADDRESS') ?? detectHostAddress();
   if (net.isIPv4(cfg.hostAddress) !== true || cfg.hostAddress.startsWith('127.')) {
     throw new Error(`STACK_HOST_ADDRESS must be a non-loopback IPv4 address, got "${cfg.hostAddress}"`);
   }
-  const local = Object.values(os.networkInterfaces()).flat().map((a) => a?.address);
+  const local = Object.values(os.networkInterfaces())
+    .flat()
+    .map((a) => a?.address);
   if (!local.includes(cfg.hostAddress)) {
-    throw new Error(`STACK_HOST_ADDRESS ${cfg.hostAddress} is not an address of this machine (have: ${local.join(', ')})`);
+    throw new Error(
+      `STACK_HOST_ADDRESS ${cfg.hostAddress} is not an address of this machine (have: ${local.join(', ')})`,
+    );
   }
 
-  const ports = [['JANUS_WS_PORT', cfg.wsPort], ['JANUS_HTTP_PORT', cfg.httpPort], ['JANUS_ADMIN_PORT', cfg.adminPort],
-    ['TURN_PORT', cfg.turnPort], ['TURN_REST_PORT', cfg.turnRestPort]];
+  const ports = [
+    ['JANUS_WS_PORT', cfg.wsPort],
+    ['JANUS_HTTP_PORT', cfg.httpPort],
+    ['JANUS_ADMIN_PORT', cfg.adminPort],
+    ['TURN_PORT', cfg.turnPort],
+    ['TURN_REST_PORT', cfg.turnRestPort],
+  ];
   for (let i = 0; i < ports.length; i++) {
     for (let j = i + 1; j < ports.length; j++) {
       if (ports[i][1] === ports[j][1]) throw new Error(`${ports[i][0]} and ${ports[j][0]} are both ${ports[i][1]}`);
@@ -452,7 +522,8 @@ function resolveConfig(o) {
 
 function parseIntIn(value, min, max, name) {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer ${min}-${max}, got "${value}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`${name} must be an integer ${min}-${max}, got "${value}"`);
   return n;
 }
 
@@ -471,7 +542,9 @@ function parseRange(value, name) {
 // Values end up inside "..." in .jcfg files and as key=value in coturn's config.
 function safeValue(value, name) {
   if (!/^[A-Za-z0-9._~!$%&()*+,;=@^{}|\-/:]+$/.test(value) || value.includes('{{')) {
-    throw new Error(`${name}: "${value}" has characters the config files cannot hold (no spaces, quotes, backslashes or #)`);
+    throw new Error(
+      `${name}: "${value}" has characters the config files cannot hold (no spaces, quotes, backslashes or #)`,
+    );
   }
   return value;
 }
@@ -483,8 +556,10 @@ export function detectHostAddress() {
       if ((a.family === 'IPv4' || a.family === 4) && !a.internal && !a.address.startsWith('169.254.')) return a.address;
     }
   }
-  throw new Error('No non-loopback IPv4 address on this machine: Janus and Chromium never gather ICE candidates on loopback, '
-    + 'so WebRTC cannot connect. Give the machine (or network namespace) an address, e.g. a veth pair, or set STACK_HOST_ADDRESS.');
+  throw new Error(
+    'No non-loopback IPv4 address on this machine: Janus and Chromium never gather ICE candidates on loopback, ' +
+      'so WebRTC cannot connect. Give the machine (or network namespace) an address, e.g. a veth pair, or set STACK_HOST_ADDRESS.',
+  );
 }
 
 function findJanusLibDir() {
@@ -494,12 +569,19 @@ function findJanusLibDir() {
   if (triplet) candidates.push(`/usr/lib/${triplet}/janus`);
   try {
     for (const d of fs.readdirSync('/usr/lib')) if (d.endsWith('-linux-gnu')) candidates.push(`/usr/lib/${d}/janus`);
-  } catch { /* no /usr/lib */ }
+  } catch {
+    /* no /usr/lib */
+  }
   candidates.push('/usr/lib/janus', '/usr/local/lib/janus', '/opt/janus/lib/janus');
-  const found = candidates.find((d) => fs.existsSync(path.join(d, 'plugins', 'libjanus_videoroom.so'))
-    && fs.existsSync(path.join(d, 'transports', 'libjanus_websockets.so')));
+  const found = candidates.find(
+    (d) =>
+      fs.existsSync(path.join(d, 'plugins', 'libjanus_videoroom.so')) &&
+      fs.existsSync(path.join(d, 'transports', 'libjanus_websockets.so')),
+  );
   if (!found) {
-    throw new Error(`Janus' VideoRoom plugin / WebSockets transport not found (looked in ${[...new Set(candidates)].join(', ')}); set JANUS_LIB_DIR.`);
+    throw new Error(
+      `Janus' VideoRoom plugin / WebSockets transport not found (looked in ${[...new Set(candidates)].join(', ')}); set JANUS_LIB_DIR.`,
+    );
   }
   if (explicit && found !== explicit) throw new Error(`JANUS_LIB_DIR=${explicit} has no plugins/libjanus_videoroom.so`);
   return found;
@@ -508,8 +590,15 @@ function findJanusLibDir() {
 /** Comma-separated .so names in dir, except the ones to keep (Janus loads only "*.so"). */
 function soFilesExcept(dir, keep) {
   let names = [];
-  try { names = fs.readdirSync(dir); } catch { /* folder absent: nothing to disable */ }
-  return names.filter((n) => n.endsWith('.so') && !keep.includes(n)).sort().join(',');
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    /* folder absent: nothing to disable */
+  }
+  return names
+    .filter((n) => n.endsWith('.so') && !keep.includes(n))
+    .sort()
+    .join(',');
 }
 
 function render(template, vars, name) {
@@ -530,15 +619,24 @@ function isExecutable(file) {
 
 async function assertPortsFree(cfg) {
   const checks = [
-    ['tcp', cfg.wsPort, 'JANUS_WS_PORT'], ['tcp', cfg.httpPort, 'JANUS_HTTP_PORT'], ['tcp', cfg.adminPort, 'JANUS_ADMIN_PORT'],
-    ['tcp', cfg.turnPort, 'TURN_PORT'], ['udp', cfg.turnPort, 'TURN_PORT'],
-    ['tcp', cfg.turnRestPort, 'TURN_REST_PORT'], ['udp', cfg.turnRestPort, 'TURN_REST_PORT'],
+    ['tcp', cfg.wsPort, 'JANUS_WS_PORT'],
+    ['tcp', cfg.httpPort, 'JANUS_HTTP_PORT'],
+    ['tcp', cfg.adminPort, 'JANUS_ADMIN_PORT'],
+    ['tcp', cfg.turnPort, 'TURN_PORT'],
+    ['udp', cfg.turnPort, 'TURN_PORT'],
+    ['tcp', cfg.turnRestPort, 'TURN_REST_PORT'],
+    ['udp', cfg.turnRestPort, 'TURN_REST_PORT'],
   ];
-  const busy = (await Promise.all(checks.map(async ([proto, port, name]) => ((await portFree(proto, port)) ? null : `${proto} ${port} (${name})`))))
-    .filter(Boolean);
+  const busy = (
+    await Promise.all(
+      checks.map(async ([proto, port, name]) => ((await portFree(proto, port)) ? null : `${proto} ${port} (${name})`)),
+    )
+  ).filter(Boolean);
   if (busy.length) {
-    throw new Error(`Port(s) already in use on ${LOOPBACK}: ${busy.join(', ')}. Another stack (or a system Janus/coturn) is running; `
-      + 'stop it or choose other ports with the environment variables listed at the top of demo/server/stack.mjs.');
+    throw new Error(
+      `Port(s) already in use on ${LOOPBACK}: ${busy.join(', ')}. Another stack (or a system Janus/coturn) is running; ` +
+        'stop it or choose other ports with the environment variables listed at the top of demo/server/stack.mjs.',
+    );
   }
 }
 
@@ -551,7 +649,10 @@ function portFree(proto, port) {
       srv.listen({ port, host: LOOPBACK, exclusive: true }, () => srv.close(() => resolve(true)));
     } else {
       const sock = dgram.createSocket('udp4');
-      sock.once('error', (err) => { sock.close(); onError(err); });
+      sock.once('error', (err) => {
+        sock.close();
+        onError(err);
+      });
       sock.bind({ port, address: LOOPBACK, exclusive: true }, () => sock.close(() => resolve(true)));
     }
   });
@@ -576,7 +677,12 @@ function launch(name, bin, args, logFile, cwd) {
   }
   const proc = { name, pid: child.pid, child, logFile, exitInfo: null };
   proc.exited = new Promise((resolve) => {
-    const done = (info) => { if (!proc.exitInfo) { proc.exitInfo = info; resolve(info); } };
+    const done = (info) => {
+      if (!proc.exitInfo) {
+        proc.exitInfo = info;
+        resolve(info);
+      }
+    };
     child.once('exit', (code, signal) => done({ code, signal }));
     child.once('error', (error) => done({ code: null, signal: null, error: error.message }));
   });
@@ -586,15 +692,25 @@ function launch(name, bin, args, logFile, cwd) {
 
 async function stopProc(p, graceMs = 5000) {
   if (p.exitInfo) return;
-  try { process.kill(p.pid, 'SIGTERM'); } catch { /* already gone */ }
+  try {
+    process.kill(p.pid, 'SIGTERM');
+  } catch {
+    /* already gone */
+  }
   let timer;
   const timedOut = await Promise.race([
     p.exited.then(() => false),
-    new Promise((resolve) => { timer = setTimeout(() => resolve(true), graceMs); }),
+    new Promise((resolve) => {
+      timer = setTimeout(() => resolve(true), graceMs);
+    }),
   ]);
   clearTimeout(timer);
   if (timedOut && !p.exitInfo) {
-    try { process.kill(p.pid, 'SIGKILL'); } catch { /* already gone */ }
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
     await Promise.race([p.exited, sleep(2000)]);
   }
 }
@@ -611,7 +727,12 @@ function registerLive(handle, handleSignals) {
     process.on('exit', () => {
       for (const h of live) {
         h.killSync('SIGKILL');
-        if (!h.keepFolder) try { fs.rmSync(h.folder, { recursive: true, force: true }); } catch { /* best effort */ }
+        if (!h.keepFolder)
+          try {
+            fs.rmSync(h.folder, { recursive: true, force: true });
+          } catch {
+            /* best effort */
+          }
       }
     });
   }
@@ -633,7 +754,10 @@ function onSignal(sig) {
   const stacks = [...live];
   if (process.listenerCount(sig) > 1) {
     // Somebody else decides whether the process exits; just make sure our servers go.
-    for (const h of stacks) { h.stopping = true; h.killSync('SIGTERM'); }
+    for (const h of stacks) {
+      h.stopping = true;
+      h.killSync('SIGTERM');
+    }
     return;
   }
   // We were the only listener, so without us Node would have died: stop, then die by the same signal.
@@ -642,7 +766,13 @@ function onSignal(sig) {
     Promise.allSettled(stacks.map((h) => Promise.all(h.procs.map((p) => stopProc(p))))),
     sleep(8000),
   ]).finally(() => {
-    for (const h of stacks) if (!h.keepFolder) try { fs.rmSync(h.folder, { recursive: true, force: true }); } catch { /* */ }
+    for (const h of stacks)
+      if (!h.keepFolder)
+        try {
+          fs.rmSync(h.folder, { recursive: true, force: true });
+        } catch {
+          /* */
+        }
     for (const s of SIGNALS) process.removeListener(s, onSignal);
     live.clear();
     process.kill(process.pid, sig);
@@ -661,8 +791,10 @@ async function waitUntil(proc, what, deadline, abort, check) {
   for (;;) {
     if (abort.aborted) throw new Error(`aborted waiting for ${what}`);
     if (proc.exitInfo) {
-      throw new Error(`${proc.name} exited during startup (${describeExit(proc.exitInfo)}) before ${what} answered.\n`
-        + `--- last lines of ${proc.logFile} ---\n${tail(proc.logFile)}`);
+      throw new Error(
+        `${proc.name} exited during startup (${describeExit(proc.exitInfo)}) before ${what} answered.\n` +
+          `--- last lines of ${proc.logFile} ---\n${tail(proc.logFile)}`,
+      );
     }
     try {
       if (await check()) return;
@@ -670,8 +802,10 @@ async function waitUntil(proc, what, deadline, abort, check) {
       lastError = err;
     }
     if (Date.now() >= deadline) {
-      throw new Error(`Timed out waiting for ${what}${lastError ? ` (last error: ${lastError.message})` : ''}.\n`
-        + `--- last lines of ${proc.logFile} ---\n${tail(proc.logFile)}`);
+      throw new Error(
+        `Timed out waiting for ${what}${lastError ? ` (last error: ${lastError.message})` : ''}.\n` +
+          `--- last lines of ${proc.logFile} ---\n${tail(proc.logFile)}`,
+      );
     }
     await Promise.race([sleep(50), proc.exited]);
   }
@@ -686,7 +820,11 @@ function describeExit({ code, signal, error }) {
 export function tail(file, lines = 40) {
   try {
     const text = fs.readFileSync(file, 'utf8');
-    return text.split('\n').filter((l, i, all) => l !== '' || i < all.length - 1).slice(-lines).join('\n');
+    return text
+      .split('\n')
+      .filter((l, i, all) => l !== '' || i < all.length - 1)
+      .slice(-lines)
+      .join('\n');
   } catch {
     return '(no log)';
   }
@@ -695,23 +833,27 @@ export function tail(file, lines = 40) {
 function httpJson(method, url, body, timeoutMs = 2000) {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(url, {
-      method,
-      timeout: timeoutMs,
-      headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {},
-    }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        try {
-          resolve(JSON.parse(text));
-        } catch {
-          reject(new Error(`HTTP ${res.statusCode} from ${url}, not JSON: ${text.slice(0, 200)}`));
-        }
-      });
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      {
+        method,
+        timeout: timeoutMs,
+        headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {},
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          try {
+            resolve(JSON.parse(text));
+          } catch {
+            reject(new Error(`HTTP ${res.statusCode} from ${url}, not JSON: ${text.slice(0, 200)}`));
+          }
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end(payload);
@@ -722,20 +864,30 @@ function wsHandshake(port, timeoutMs = 2000) {
   return new Promise((resolve, reject) => {
     const key = randomBytes(16).toString('base64');
     const req = http.request({
-      host: LOOPBACK, port, path: '/', timeout: timeoutMs,
+      host: LOOPBACK,
+      port,
+      path: '/',
+      timeout: timeoutMs,
       headers: {
-        Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13',
-        'Sec-WebSocket-Key': key, 'Sec-WebSocket-Protocol': 'janus-protocol',
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': key,
+        'Sec-WebSocket-Protocol': 'janus-protocol',
       },
     });
     req.on('upgrade', (res, socket) => {
       socket.destroy();
       const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
       if (res.headers['sec-websocket-accept'] !== accept) reject(new Error('bad Sec-WebSocket-Accept'));
-      else if (res.headers['sec-websocket-protocol'] !== 'janus-protocol') reject(new Error('subprotocol janus-protocol not accepted'));
+      else if (res.headers['sec-websocket-protocol'] !== 'janus-protocol')
+        reject(new Error('subprotocol janus-protocol not accepted'));
       else resolve(true);
     });
-    req.on('response', (res) => { res.resume(); reject(new Error(`HTTP ${res.statusCode} instead of 101 Switching Protocols`)); });
+    req.on('response', (res) => {
+      res.resume();
+      reject(new Error(`HTTP ${res.statusCode} instead of 101 Switching Protocols`));
+    });
     req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end();
@@ -746,7 +898,10 @@ function tcpConnect(port, timeoutMs = 1000) {
   return new Promise((resolve, reject) => {
     const sock = net.connect({ host: LOOPBACK, port });
     sock.setTimeout(timeoutMs, () => sock.destroy(new Error('timeout')));
-    sock.once('connect', () => { sock.destroy(); resolve(true); });
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
     sock.once('error', reject);
   });
 }
@@ -790,11 +945,19 @@ function printTable(stack) {
     ['VideoRoom rooms', '1234 Demo room', 'vp8,h264 / opus, 3 Mbit/s'],
     ['', '1235 PIN-protected room', 'pin 2468'],
     ['', '1236 H.264-only room', 'h264 / opus'],
-    ['TURN static user', s.turn.static.urls[0], `username ${s.turn.static.username}, credential ${s.turn.static.credential}`],
+    [
+      'TURN static user',
+      s.turn.static.urls[0],
+      `username ${s.turn.static.username}, credential ${s.turn.static.credential}`,
+    ],
     ['', s.turn.static.urls[1], ''],
     ['TURN REST API', s.turn.rest.urls[0], `static-auth-secret ${s.turn.rest.secret}`],
     ['', s.turn.rest.urls[1], 'username "<expiry>:<id>", credential base64(HMAC-SHA1(secret, username))'],
-    ['Media address', s.hostAddress, `Janus RTP ${s.rtpRange}, TURN relay ${s.relayRanges.static} / ${s.relayRanges.rest}`],
+    [
+      'Media address',
+      s.hostAddress,
+      `Janus RTP ${s.rtpRange}, TURN relay ${s.relayRanges.static} / ${s.relayRanges.rest}`,
+    ],
     ['PIDs', `janus ${s.pids.janus}`, `turnserver ${s.pids.turnStatic} (static), ${s.pids.turnRest} (rest)`],
     ['Configs and logs', s.folder, ''],
   ];
@@ -809,15 +972,27 @@ function stackSummary(s) {
   return {
     janus: { ws: s.janus.ws, http: s.janus.http, admin: s.janus.admin, adminSecret: s.janus.adminSecret },
     turn: { static: s.turn.static, rest: { urls: s.turn.rest.urls, secret: s.turn.rest.secret } },
-    hostAddress: s.hostAddress, folder: s.folder, logs: s.logs, pids: s.pids, startupMs: s.startupMs,
+    hostAddress: s.hostAddress,
+    folder: s.folder,
+    logs: s.logs,
+    pids: s.pids,
+    startupMs: s.startupMs,
   };
 }
 
 async function main(args) {
   if (args.includes('--help') || args.includes('-h')) {
-    const lines = fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1);
+    const lines = fs
+      .readFileSync(fileURLToPath(import.meta.url), 'utf8')
+      .split('\n')
+      .slice(1);
     const end = lines.findIndex((l) => !l.startsWith('//'));
-    console.log(lines.slice(0, end).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+    console.log(
+      lines
+        .slice(0, end)
+        .map((l) => l.replace(/^\/\/ ?/, ''))
+        .join('\n'),
+    );
     return 0;
   }
   const json = args.includes('--json');
@@ -855,7 +1030,9 @@ async function main(args) {
     stack.unexpectedExit.then(resolve);
   });
   if (crash) {
-    console.error(`\n[stack] ${crash.name} (pid ${crash.pid}) died: ${describeExit(crash)}\n--- last lines of ${crash.logFile} ---\n${tail(crash.logFile)}`);
+    console.error(
+      `\n[stack] ${crash.name} (pid ${crash.pid}) died: ${describeExit(crash)}\n--- last lines of ${crash.logFile} ---\n${tail(crash.logFile)}`,
+    );
   } else {
     console.error(`\n[stack] ${signalled}: stopping ...`);
   }
@@ -877,7 +1054,9 @@ function isMainModule() {
 
 if (isMainModule()) {
   main(process.argv.slice(2)).then(
-    (code) => { process.exitCode = code; },
+    (code) => {
+      process.exitCode = code;
+    },
     (err) => {
       console.error(`[stack] ${err && err.message ? err.message : err}`);
       process.exitCode = 1;

@@ -12,6 +12,8 @@ const TYPES = {
   '.json': 'application/json',
   '.css': 'text/css',
   '.map': 'application/json',
+  '.m3u8': 'application/vnd.apple.mpegurl',
+  '.ts': 'video/mp2t',
 };
 
 /**
@@ -38,7 +40,10 @@ export async function startStaticServer({ root, port = 0, turn, json = {} }) {
     try {
       const file = (await stat(path)).isDirectory() ? join(path, 'index.html') : path;
       const body = await readFile(file);
-      response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      response.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+      });
       response.end(body);
     } catch {
       response.writeHead(404).end('not found');

@@ -62,6 +62,12 @@ export abstract class MachineController<
     return true;
   }
 
+  /** Stops the machine without saying `closed` (another controller takes over the element). */
+  suspend(): void {
+    this.pendingOpen = false;
+    this.close();
+  }
+
   /** Replaces the machine by a fresh one built from the current settings. */
   restart(): void {
     const previous = this.machine;

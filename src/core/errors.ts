@@ -25,6 +25,8 @@ export type JanusErrorCode =
    * a half-open socket). Retryable: a fresh attempt on a fresh session usually gets through.
    */
   | 'request-timeout'
+  /** The HLS playlist or its segments could not be played (bad playlist, HTTP errors, stalls) after retries. */
+  | 'hls-failed'
   | 'janus-error';
 
 /** The one error type every widget failure is reported with. */

@@ -329,6 +329,24 @@ export interface ViewerAttributes {
   maxFeeds?: unknown;
   quality?: unknown;
   volume?: unknown;
+  hls?: unknown;
+  mode?: unknown;
+}
+
+export type ViewerMode = 'auto' | 'webrtc' | 'hls';
+export const VIEWER_MODES: readonly ViewerMode[] = ['auto', 'webrtc', 'hls'];
+
+/**
+ * Parses `hls` (an http(s) playlist URL, relative to the page is fine) and `mode`. Without `hls`
+ * the mode can only be `webrtc`; with it, `auto` is the default.
+ */
+export function parseViewerMode(a: Pick<ViewerAttributes, 'hls' | 'mode'>): { hls?: string; mode: ViewerMode } {
+  const text = typeof a.hls === 'string' ? a.hls.trim() : a.hls === null || a.hls === undefined ? '' : String(a.hls);
+  const hls = text ? urlOf('hls', text, ['http:', 'https:'], true).href : undefined;
+  const written = a.mode === null || a.mode === undefined || a.mode === '' ? undefined : a.mode;
+  const mode = oneOf('mode', written ?? (hls ? 'auto' : 'webrtc'), VIEWER_MODES);
+  if (mode !== 'webrtc' && !hls) throw invalid(`The mode attribute is "${mode}" but the hls attribute is missing.`);
+  return hls ? { hls, mode } : { mode };
 }
 
 /** The viewer's settings without the connection; `volume` is checked too, though not a setting. */
@@ -339,6 +357,7 @@ export function parseViewer(a: ViewerAttributes): Omit<ViewerSettings, 'connecti
   const display = textUpTo('display', a.display, 256);
   const maxFeeds = numberIn('max-feeds', a.maxFeeds ?? 0, 0, 100, true);
   numberIn('volume', a.volume ?? 1, 0, 1);
+  parseViewerMode(a);
   return {
     feed,
     display: display || undefined,

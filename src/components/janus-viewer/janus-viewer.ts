@@ -6,11 +6,22 @@ import type { StatsSampler } from '../../core/stats-sampler.js';
 import { AutoQualityController } from '../../controllers/auto-quality-controller.js';
 import { StatsController } from '../../controllers/stats-controller.js';
 import { ViewerController } from '../../controllers/viewer-controller.js';
+import { HlsController, type ModeReason } from '../../controllers/hls-controller.js';
+import type { HlsSample } from '../../core/hls-player.js';
 import { JanusRoomElement } from '../shared/room-element.js';
 import { widgetEvent } from '../shared/events.js';
 import { videoFrameStyles } from '../shared/styles.js';
 import { viewerStyles } from './styles.js';
-import { QUALITIES, overridden, parseViewer, safeVolume, type QualityChoice } from '../../core/validation.js';
+import {
+  QUALITIES,
+  numberIn,
+  overridden,
+  parseViewer,
+  parseViewerMode,
+  safeVolume,
+  type QualityChoice,
+  type ViewerMode,
+} from '../../core/validation.js';
 
 /** Every visible string, overridable through the `strings` property (i18n). */
 export const VIEWER_STRINGS = {
@@ -18,6 +29,7 @@ export const VIEWER_STRINGS = {
   connecting: 'Connecting…',
   waiting: 'Waiting for the broadcast to start…',
   live: 'Live',
+  broadcast: 'Broadcast · {seconds} s behind',
   reconnecting: 'Reconnecting…',
   error: 'Error',
   closed: 'Stopped',
@@ -55,6 +67,7 @@ export type { QualityChoice } from '../../core/validation.js';
  * @fires janus-quality - The received layer changed. `detail: {quality, reason, feedId}`.
  * @fires janus-playing - A tile rendered its first frame. `detail: {feedId, display}`.
  * @fires janus-stats - A stats sample, at the sampling interval, while sampled. `detail: LiveStatsSample`.
+ * @fires janus-mode - The viewer handed off to HLS. `detail: {mode, reason}`, reason `forced` | `remembered` | `timeout` | `room-full` | `webrtc-failed`.
  *
  * @csspart base - The frame around everything.
  * @csspart grid - The tile grid.
@@ -63,6 +76,7 @@ export type { QualityChoice } from '../../core/validation.js';
  * @csspart name - A tile's publisher name.
  * @csspart placeholder - Shown while waiting.
  * @csspart status - The state line.
+ * @csspart broadcast-badge - Replaces "Live" while playing HLS: "Broadcast · N s behind".
  * @csspart error - The error message.
  * @csspart controls - The control bar.
  * @csspart button - Every control button.
@@ -117,6 +131,18 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
   /** Sound volume, 0 to 1. */
   @property({ type: Number }) volume = 1;
 
+  /** URL of the room's HLS playlist (see demo/server/hls-bridge.mjs); enables `mode`. */
+  @property() hls = '';
+
+  /** `auto` (default with `hls`: WebRTC first, HLS when it cannot connect within 8 s), `webrtc` or `hls`. */
+  @property() mode: ViewerMode | '' = '';
+
+  /** Read-only: what plays now, `webrtc` or `hls`. */
+  @property({ attribute: 'current-mode', reflect: true }) currentMode: 'webrtc' | 'hls' = 'webrtc';
+
+  /** Read-only: the latest HLS figures (level, bitrate, buffer, latency behind live), while on HLS. */
+  @state() hlsStats: HlsSample | undefined;
+
   /** Read-only: the layer actually received (of the first tile). */
   @property({ attribute: 'current-quality', reflect: true }) currentQuality: Quality | '' = '';
 
@@ -124,7 +150,7 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
   @property({ attribute: false }) strings: Partial<typeof VIEWER_STRINGS> = {};
 
   /** True when the browser refused to play sound without a user gesture. */
-  @state() private soundBlocked = false;
+  @state() private blocked = false;
 
   private readonly controller = new ViewerController(this, {
     feedAdded: (feed) => this.dispatchEvent(widgetEvent('janus-feed-added', feedDetail(feed))),
@@ -142,6 +168,9 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
       if (feedId === this.feeds[0]?.feedId) this.statsController.sampler.setLayer({ substream, temporal });
     },
   });
+
+  /** WebRTC or HLS, and the HLS player. */
+  private readonly hlsController = new HlsController(this, this.controller);
 
   /** Samples the receiving PeerConnection for `<janus-stats>` and `janus-stats` listeners. */
   readonly statsController = new StatsController(this, 'recv');
@@ -191,21 +220,56 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
     return { ...parseViewer(this), connection: this.connectionConfig() };
   }
 
+  /** @internal The validated `hls` and `mode`, for the HLS controller; throws `invalid-config`. */
+  hlsSettings(): { hls?: string; mode: ViewerMode } {
+    numberIn('volume', this.volume ?? 1, 0, 1);
+    return parseViewerMode(this);
+  }
+
+  /** @internal Whose WebRTC failure is remembered for the session. */
+  webrtcKey(): string {
+    return JSON.stringify([this.server, this.room]);
+  }
+
+  /** @internal */
+  modeChanged(detail: { mode: 'webrtc' | 'hls'; reason: ModeReason }): void {
+    this.currentMode = detail.mode;
+    this.dispatchEvent(widgetEvent('janus-mode', detail));
+  }
+
+  /** @internal */
+  hlsSample(sample: HlsSample): void {
+    this.hlsStats = sample;
+  }
+
+  /** @internal */
+  soundBlocked(): void {
+    this.blocked = true;
+    this.muted = true;
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     const has = (names: readonly string[]) => names.some((name) => (changed as Map<PropertyKey, unknown>).has(name));
     // quality and volume apply live, unless they are (or were) invalid: then a rebuild reports or clears it.
     const revalidate = this.hasUpdated && has(['quality', 'volume']) && this.mustRevalidate(() => this.viewerSettings());
-    const settingsChanged = this.hasUpdated && has(['feed', 'display', 'maxFeeds']);
-    this.controller.update(this.connectionChanged(changed) || settingsChanged || revalidate);
+    const settingsChanged = this.hasUpdated && has(['feed', 'display', 'maxFeeds', 'hls', 'mode']);
+    this.hlsController.route(this.connectionChanged(changed) || settingsChanged || revalidate);
+    if (this.hlsController.mode === 'webrtc') this.currentMode = 'webrtc';
     if (changed.has('quality') && this.hasUpdated && !revalidate) {
       this.autoQuality.qualityChanged();
       if (this.quality !== 'auto') void this.controller.viewer?.setQuality(undefined, this.quality, 'manual');
     }
-    if (changed.has('muted') && !this.muted) this.soundBlocked = false;
+    if (changed.has('muted') && !this.muted) this.blocked = false;
   }
 
   protected override updated(): void {
+    const hlsVideo = this.hlsController.player?.video;
+    if (hlsVideo) hlsVideo.muted = this.muted;
     for (const video of this.renderRoot.querySelectorAll('video')) {
+      if (video === hlsVideo) {
+        video.volume = safeVolume(this.volume);
+        continue;
+      }
       video.volume = safeVolume(this.volume);
       if (!this.playing.has(video) && this.readyToPlay(video)) this.play(video);
     }
@@ -244,7 +308,7 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
       await video.play();
     } catch (error) {
       if ((error as DOMException).name !== 'NotAllowedError') return;
-      this.soundBlocked = true;
+      this.blocked = true;
       this.muted = true;
       video.muted = true;
       await video.play().catch(() => {});
@@ -303,10 +367,21 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
     </slot>`;
   }
 
+  private renderStatus() {
+    if (this.currentMode === 'hls' && this.state === 'live') {
+      const seconds = this.hlsStats?.latency === undefined ? '…' : String(Math.round(this.hlsStats.latency));
+      return html`<span part="broadcast-badge">${this.text('broadcast').replace('{seconds}', seconds)}</span>`;
+    }
+    return this.text(this.state);
+  }
+
   override render() {
-    const feeds = this.feeds;
+    const player = this.hlsController.mode === 'hls' ? this.hlsController.player : undefined;
+    const feeds = player ? [] : this.feeds;
+    const empty = player ? this.state !== 'live' : feeds.length === 0;
     return html`<div part="base">
       <div part="grid" style="--janus-tiles: ${Math.max(1, Math.ceil(Math.sqrt(feeds.length)))}">
+        ${player ? html`<div part="tile">${player.video}</div>` : nothing}
         ${repeat(
           feeds,
           (feed) => feed.feedId,
@@ -326,14 +401,14 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
         )}
       </div>
       ${
-        feeds.length === 0 && this.state !== 'error'
+        empty && this.state !== 'error'
           ? html`<div part="placeholder"><slot name="placeholder">${this.text(this.state)}</slot></div>`
           : nothing
       }
-      <div part="status" role="status" data-state=${this.state}>${this.text(this.state)}</div>
+      <div part="status" role="status" data-state=${this.state}>${this.renderStatus()}</div>
       ${this.error ? html`<div part="error" role="alert"><slot name="error">${this.error.message}</slot></div>` : nothing}
       ${
-        this.soundBlocked
+        this.blocked
           ? html`<button part="button unmute-button" class="unmute" @click=${() => (this.muted = false)}>
               ${this.text('unmute')}
             </button>`

@@ -38,6 +38,13 @@ export interface JanusDeviceChangeDetail {
   fallback?: 'audio-only' | undefined;
 }
 
+export interface JanusModeDetail {
+  /** What plays now. */
+  mode: 'webrtc' | 'hls';
+  /** Why: `forced` (mode="hls"), `remembered` (WebRTC failed earlier in this session), `timeout`, `room-full`, `webrtc-failed`. */
+  reason: 'forced' | 'remembered' | 'timeout' | 'room-full' | 'webrtc-failed';
+}
+
 /** Creates the bubbling, composed events every widget fires. */
 export function widgetEvent<T>(type: string, detail: T): CustomEvent<T> {
   return new CustomEvent(type, { detail, bubbles: true, composed: true });
@@ -54,5 +61,6 @@ declare global {
     'janus-feed-removed': CustomEvent<JanusFeedDetail>;
     'janus-quality': CustomEvent<JanusQualityDetail>;
     'janus-playing': CustomEvent<JanusFeedDetail>;
+    'janus-mode': CustomEvent<JanusModeDetail>;
   }
 }
