@@ -86,19 +86,27 @@ export interface StatsDiagnostics {
  * @csspart copy-button - The "copy diagnostics" button.
  * @csspart error - The message of an invalid attribute.
  *
- * @fires janus-error - An invalid attribute (`invalid-config`). `detail: {code, message}`.
+ * @fires {CustomEvent<JanusErrorDetail>} janus-error - An invalid attribute (`invalid-config`). `detail: {code, message}`.
  *
- * @cssprop [--janus-stats-bg=rgb(0 0 0 / 0.72)] - Background.
- * @cssprop [--janus-stats-color=#fff] - Text colour.
- * @cssprop [--janus-stats-font=12px/1.45 system-ui, sans-serif] - Font.
- * @cssprop [--janus-stats-radius=6px] - Corner radius.
+ * @cssprop [--janus-stats-bg=var(--janus-overlay-bg, rgb(0 0 0 / 0.72))] - Background.
+ * @cssprop [--janus-stats-color=var(--janus-color, #fff)] - Text colour.
+ * @cssprop [--janus-stats-font=12px/1.45 var(--janus-font-family)] - Font shorthand.
+ * @cssprop [--janus-stats-radius=calc(var(--janus-radius, 8px) * 0.75)] - Corner radius.
  * @cssprop [--janus-stats-width=19em] - Width of the panel.
  * @cssprop [--janus-stats-good=#2e7d32] - Colour of good quality.
  * @cssprop [--janus-stats-fair=#f9a825] - Colour of fair quality.
  * @cssprop [--janus-stats-poor=#ef6c00] - Colour of poor quality.
- * @cssprop [--janus-stats-bad=#c62828] - Colour of bad quality.
+ * @cssprop [--janus-stats-bad=var(--janus-danger, #c62828)] - Colour of bad quality.
  * @cssprop [--janus-stats-unknown=#757575] - Colour while there is no data.
- * @cssprop [--janus-focus-ring=#4fc3f7] - Keyboard focus outline colour.
+ * @cssprop [--janus-color=#fff] - Shared token: text colour.
+ * @cssprop [--janus-font-family=system-ui, sans-serif] - Shared token: font family.
+ * @cssprop [--janus-radius=8px] - Shared token: the panel uses 0.75 of it.
+ * @cssprop [--janus-accent=#4fc3f7] - Shared token: focus ring.
+ * @cssprop [--janus-danger=#c62828] - Shared token: bad quality and errors.
+ * @cssprop [--janus-overlay-bg=rgb(0 0 0 / 0.72)] - Shared token: background.
+ * @cssprop [--janus-button-border=rgb(255 255 255 / 0.3)] - Border of the badge and the copy button.
+ * @cssprop [--janus-error-bg=var(--janus-danger, #b71c1c)] - Background of the error message.
+ * @cssprop [--janus-focus-ring=var(--janus-accent, #4fc3f7)] - Keyboard focus outline colour.
  * @cssprop [--janus-inset=8px] - Distance from the video's edges in `slot="overlay"`.
  *
  * @cssstate good - The connection is good.
@@ -107,7 +115,8 @@ export interface StatsDiagnostics {
  * @cssstate bad - Barely usable or broken.
  * @cssstate unknown - No sample yet, or detached.
  * @cssstate error - An attribute is invalid; see the `error` property.
-
+ * @cssstate attached - Showing a publisher's or viewer's stats.
+ * @cssstate detached - Not attached to anything.
  */
 export class JanusStats extends LitElement {
   static override styles = statsStyles;
@@ -174,7 +183,7 @@ export class JanusStats extends LitElement {
     if (changed.has('quality') || changed.has('state')) {
       this.internals.states?.clear();
       this.internals.states?.add(this.quality);
-      if (this.state === 'error') this.internals.states?.add('error');
+      this.internals.states?.add(this.state);
     }
   }
 

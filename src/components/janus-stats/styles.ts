@@ -3,14 +3,16 @@ import { css } from 'lit';
 export const statsStyles = css`
   :host {
     display: inline-block;
-    color: var(--janus-stats-color, #fff);
-    font: var(--janus-stats-font, 12px/1.45 system-ui, sans-serif);
+    color: var(--janus-stats-color, var(--janus-color, #fff));
+    font: var(--janus-stats-font, 12px/1.45 var(--janus-font-family, system-ui, sans-serif));
     --_good: var(--janus-stats-good, #2e7d32);
     --_fair: var(--janus-stats-fair, #f9a825);
     --_poor: var(--janus-stats-poor, #ef6c00);
-    --_bad: var(--janus-stats-bad, #c62828);
+    --_bad: var(--janus-stats-bad, var(--janus-danger, #c62828));
     --_unknown: var(--janus-stats-unknown, #757575);
     --_level: var(--_unknown);
+    --_bg: var(--janus-stats-bg, var(--janus-overlay-bg, rgb(0 0 0 / 0.72)));
+    --_radius: var(--janus-stats-radius, calc(var(--janus-radius, 8px) * 0.75));
   }
   :host([hidden]) {
     display: none;
@@ -38,8 +40,8 @@ export const statsStyles = css`
   [part~='copy-button'] {
     font: inherit;
     color: inherit;
-    background: var(--janus-stats-bg, rgb(0 0 0 / 0.72));
-    border: 1px solid rgb(255 255 255 / 0.3);
+    background: var(--_bg);
+    border: 1px solid var(--janus-button-border, rgb(255 255 255 / 0.3));
     border-radius: 999px;
     padding: 2px 10px;
     min-height: 24px;
@@ -49,7 +51,7 @@ export const statsStyles = css`
     gap: 6px;
   }
   [part~='copy-button'] {
-    border-radius: 4px;
+    border-radius: calc(var(--_radius) * 0.66);
     margin-top: 6px;
   }
   [part~='copy-button']:disabled {
@@ -58,7 +60,7 @@ export const statsStyles = css`
   }
   [part~='badge']:focus-visible,
   [part~='copy-button']:focus-visible {
-    outline: 2px solid var(--janus-focus-ring, #4fc3f7);
+    outline: 2px solid var(--janus-focus-ring, var(--janus-accent, #4fc3f7));
     outline-offset: 2px;
   }
   [part~='indicator'] {
@@ -74,8 +76,8 @@ export const statsStyles = css`
     box-sizing: border-box;
     width: var(--janus-stats-width, 19em);
     padding: 8px 10px;
-    border-radius: var(--janus-stats-radius, 6px);
-    background: var(--janus-stats-bg, rgb(0 0 0 / 0.72));
+    border-radius: var(--_radius);
+    background: var(--_bg);
     border-left: 4px solid var(--_level);
   }
   [part~='header'] {
@@ -125,8 +127,8 @@ export const statsStyles = css`
   [part~='error'] {
     margin: 6px 0;
     padding: 4px 6px;
-    border-radius: var(--janus-stats-radius, 6px);
-    background: var(--janus-error-bg, #b71c1c);
+    border-radius: var(--_radius);
+    background: var(--janus-error-bg, var(--janus-danger, #b71c1c));
   }
   .visually-hidden {
     position: absolute;

@@ -60,14 +60,14 @@ export type { QualityChoice } from '../../core/validation.js';
  * @slot controls - Replaces the built-in control bar.
  * @slot error - Replaces the error message.
  *
- * @fires janus-state - The state changed. `detail: {state, previous}`.
- * @fires janus-error - A failure. `detail: {code, message, janusCode?}`.
- * @fires janus-feed-added - A publisher's tile appeared. `detail: {feedId, display}`.
- * @fires janus-feed-removed - A publisher's tile went away. `detail: {feedId, display}`.
- * @fires janus-quality - The received layer changed. `detail: {quality, reason, feedId}`.
- * @fires janus-playing - A tile rendered its first frame. `detail: {feedId, display}`.
- * @fires janus-stats - A stats sample, at the sampling interval, while sampled. `detail: LiveStatsSample`.
- * @fires janus-mode - The viewer handed off to HLS. `detail: {mode, reason}`, reason `forced` | `remembered` | `timeout` | `room-full` | `webrtc-failed`.
+ * @fires {CustomEvent<JanusStateDetail>} janus-state - The state changed. `detail: {state, previous}`.
+ * @fires {CustomEvent<JanusErrorDetail>} janus-error - A failure. `detail: {code, message, janusCode?}`.
+ * @fires {CustomEvent<JanusFeedDetail>} janus-feed-added - A publisher's tile appeared. `detail: {feedId, display}`.
+ * @fires {CustomEvent<JanusFeedDetail>} janus-feed-removed - A publisher's tile went away. `detail: {feedId, display}`.
+ * @fires {CustomEvent<JanusQualityDetail>} janus-quality - The received layer changed. `detail: {quality, reason, feedId}`.
+ * @fires {CustomEvent<JanusFeedDetail>} janus-playing - A tile rendered its first frame. `detail: {feedId, display}`.
+ * @fires {CustomEvent<LiveStatsSample>} janus-stats - A stats sample, at the sampling interval, while sampled. `detail: LiveStatsSample`.
+ * @fires {CustomEvent<JanusModeDetail>} janus-mode - The viewer handed off to HLS. `detail: {mode, reason}`, reason `forced` | `remembered` | `timeout` | `room-full` | `webrtc-failed`.
  *
  * @csspart base - The frame around everything.
  * @csspart grid - The tile grid.
@@ -87,17 +87,32 @@ export type { QualityChoice } from '../../core/validation.js';
  * @csspart fullscreen-button - Full screen.
  * @csspart pip-button - Picture in picture.
  *
- * @cssprop [--janus-bg=#111] - Background.
- * @cssprop [--janus-color=#fff] - Text colour.
- * @cssprop [--janus-font=14px/1.4 system-ui, sans-serif] - Font.
- * @cssprop [--janus-radius=8px] - Corner radius.
+ * @cssprop [--janus-bg=#111] - Shared token: background of the frame (and of tiles).
+ * @cssprop [--janus-color=#fff] - Shared token: text colour (buttons, placeholder, `<janus-stats>`).
+ * @cssprop [--janus-font=14px/1.4 var(--janus-font-family)] - Shared token: font shorthand of the frame.
+ * @cssprop [--janus-font-family=system-ui, sans-serif] - Shared token: font family of every element.
+ * @cssprop [--janus-radius=8px] - Shared token: corner radius; buttons and the error box use 0.75 of it.
+ * @cssprop [--janus-accent=#4fc3f7] - Shared token: accent colour (focus ring, sliders).
+ * @cssprop [--janus-danger=#c62828] - Shared token: live badge and errors (the error box defaults to #b71c1c).
+ * @cssprop [--janus-overlay-bg=rgb(0 0 0 / 0.6)] - Shared token: background of labels over the video.
+ * @cssprop [--janus-inset=8px] - Shared token: distance of overlays from the edges.
  * @cssprop [--janus-aspect-ratio=16 / 9] - Aspect ratio of the frame.
- * @cssprop [--janus-video-fit=cover] - object-fit of the videos.
+ * @cssprop [--janus-video-fit=cover] - object-fit of the video.
+ * @cssprop [--janus-placeholder-color=var(--janus-color, #bbb)] - Placeholder text colour.
+ * @cssprop [--janus-status-bg=var(--janus-overlay-bg)] - Background of the state line.
+ * @cssprop [--janus-live-bg=var(--janus-danger, #c62828)] - Background of the state line while live.
+ * @cssprop [--janus-error-bg=var(--janus-danger, #b71c1c)] - Error background.
+ * @cssprop [--janus-error-color=#fff] - Error text colour.
+ * @cssprop [--janus-controls-bg=linear-gradient(transparent, rgb(0 0 0 / 0.7))] - Background of the control bar.
+ * @cssprop [--janus-button-bg=rgb(255 255 255 / 0.16)] - Button and picker background.
+ * @cssprop [--janus-button-color=var(--janus-color, #fff)] - Button and picker text colour.
+ * @cssprop [--janus-button-border=rgb(255 255 255 / 0.3)] - Button and picker border colour.
+ * @cssprop [--janus-button-radius=calc(var(--janus-radius) * 0.75)] - Button and picker corner radius.
+ * @cssprop [--janus-button-off-bg=rgb(198 40 40 / 0.85)] - Background of a button whose device is off.
+ * @cssprop [--janus-focus-ring=var(--janus-accent, #4fc3f7)] - Keyboard focus outline colour.
  * @cssprop [--janus-grid-gap=4px] - Gap between tiles.
- * @cssprop [--janus-tile-bg=#000] - Tile background.
- * @cssprop [--janus-name-bg=rgb(0 0 0 / 0.55)] - Background of the name label.
- * @cssprop [--janus-inset=8px] - Distance of overlays from the edges.
- * @cssprop [--janus-focus-ring=#4fc3f7] - Keyboard focus outline colour.
+ * @cssprop [--janus-tile-bg=var(--janus-bg, #000)] - Tile background.
+ * @cssprop [--janus-name-bg=var(--janus-overlay-bg, rgb(0 0 0 / 0.55))] - Background of the name label.
  *
  * @cssstate idle - Not started.
  * @cssstate connecting - Joining the room.

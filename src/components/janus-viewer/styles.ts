@@ -13,7 +13,7 @@ export const viewerStyles = css`
     position: relative;
     min-width: 0;
     min-height: 0;
-    background: var(--janus-tile-bg, #000);
+    background: var(--janus-tile-bg, var(--janus-bg, #000));
   }
   [part~='name'] {
     position: absolute;
@@ -24,8 +24,8 @@ export const viewerStyles = css`
     text-overflow: ellipsis;
     white-space: nowrap;
     padding: 2px 8px;
-    border-radius: 4px;
-    background: var(--janus-name-bg, rgb(0 0 0 / 0.55));
+    border-radius: var(--_radius-small);
+    background: var(--janus-name-bg, var(--janus-overlay-bg, rgb(0 0 0 / 0.55)));
     font-size: 0.85em;
   }
   /* Clear of the control bar, which covers the bottom of the frame. */

@@ -76,7 +76,7 @@ export abstract class JanusRoomElement<State extends string> extends LitElement 
     });
   }
 
-  /** Called by the controller when the machine changes state. */
+  /** @internal Called by the controller when the machine changes state. */
   setState(state: State): void {
     const previous = this.state;
     if (previous === state) return;
@@ -87,7 +87,7 @@ export abstract class JanusRoomElement<State extends string> extends LitElement 
     this.dispatchEvent(widgetEvent('janus-state', { state, previous }));
   }
 
-  /** Called by the controller on a failure: one `janus-error` event per failure. */
+  /** @internal Called by the controller on a failure: one `janus-error` event per failure. */
   reportError(error: JanusWidgetError): void {
     // Our own messages never quote secrets; a message passed on from janus.js or the browser
     // might, so whatever the author gave as a secret is blanked out before anyone sees it.

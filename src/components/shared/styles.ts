@@ -9,9 +9,11 @@ export const videoFrameStyles = css`
     aspect-ratio: var(--janus-aspect-ratio, 16 / 9);
     background: var(--janus-bg, #111);
     color: var(--janus-color, #fff);
-    font: var(--janus-font, 14px/1.4 system-ui, sans-serif);
+    font: var(--janus-font, 14px/1.4 var(--janus-font-family, system-ui, sans-serif));
     border-radius: var(--janus-radius, 8px);
     contain: content;
+    /* Small corners (buttons, error box) follow the frame's radius. */
+    --_radius-small: calc(var(--janus-radius, 8px) * 0.75);
   }
   :host([hidden]) {
     display: none;
@@ -34,7 +36,7 @@ export const videoFrameStyles = css`
     place-items: center;
     text-align: center;
     padding: 1em;
-    color: var(--janus-placeholder-color, #bbb);
+    color: var(--janus-placeholder-color, var(--janus-color, #bbb));
   }
   [part~='status'] {
     position: absolute;
@@ -42,18 +44,18 @@ export const videoFrameStyles = css`
     left: var(--janus-inset, 8px);
     padding: 2px 8px;
     border-radius: 999px;
-    background: var(--janus-status-bg, rgb(0 0 0 / 0.6));
+    background: var(--janus-status-bg, var(--janus-overlay-bg, rgb(0 0 0 / 0.6)));
     font-size: 0.85em;
   }
   [part~='status'][data-state='live'] {
-    background: var(--janus-live-bg, #c62828);
+    background: var(--janus-live-bg, var(--janus-danger, #c62828));
   }
   [part~='error'] {
     position: absolute;
     inset: auto var(--janus-inset, 8px) calc(var(--janus-inset, 8px) + 48px);
     padding: 8px 12px;
-    border-radius: 6px;
-    background: var(--janus-error-bg, #b71c1c);
+    border-radius: var(--_radius-small);
+    background: var(--janus-error-bg, var(--janus-danger, #b71c1c));
     color: var(--janus-error-color, #fff);
   }
   [part~='controls'] {
@@ -71,10 +73,10 @@ export const videoFrameStyles = css`
   [part~='button'],
   [part~='select'] {
     font: inherit;
-    color: var(--janus-button-color, #fff);
+    color: var(--janus-button-color, var(--janus-color, #fff));
     background: var(--janus-button-bg, rgb(255 255 255 / 0.16));
     border: 1px solid var(--janus-button-border, rgb(255 255 255 / 0.3));
-    border-radius: var(--janus-button-radius, 6px);
+    border-radius: var(--janus-button-radius, var(--_radius-small));
     padding: 4px 10px;
     min-height: 32px;
     cursor: pointer;
@@ -91,7 +93,7 @@ export const videoFrameStyles = css`
   }
   [part~='button']:focus-visible,
   [part~='select']:focus-visible {
-    outline: 2px solid var(--janus-focus-ring, #4fc3f7);
+    outline: 2px solid var(--janus-focus-ring, var(--janus-accent, #4fc3f7));
     outline-offset: 2px;
   }
   [part~='button']:disabled {
