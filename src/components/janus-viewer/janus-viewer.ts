@@ -83,6 +83,7 @@ export type { QualityChoice } from '../../core/validation.js';
  * @csspart unmute-button - Shown when the browser blocked sound.
  * @csspart mute-button - Sound on/off.
  * @csspart volume - The volume slider.
+ * @csspart select - Every menu (today the quality menu).
  * @csspart quality-select - The quality menu.
  * @csspart fullscreen-button - Full screen.
  * @csspart pip-button - Picture in picture.
