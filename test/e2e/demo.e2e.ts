@@ -3,7 +3,7 @@
 // area); the studio is walked with the keyboard only (go live, mute, camera off, device pick, stats).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -251,12 +251,43 @@ describe('the demo site', () => {
     await page.close();
   });
 
+  it('the reference page lists what the manifest documents for each element and passes the audit', async () => {
+    const page = await open('reference.html');
+    await waitFor(
+      () =>
+        page
+          .locator('#reference:not([aria-busy])')
+          .count()
+          .then((n) => n === 1),
+      'reference rendered',
+    );
+    const manifest = JSON.parse(readFileSync(join(root, 'custom-elements.json'), 'utf8')) as {
+      modules: Array<{ declarations?: Array<{ tagName?: string; cssParts?: Array<{ name: string }> }> }>;
+    };
+    const viewer = manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.tagName === 'janus-viewer')!;
+    const headings = await page.locator('#reference h2').allTextContents();
+    assert.deepEqual(headings, ['<janus-publisher>', '<janus-stats>', '<janus-viewer>']);
+    const parts = await page.locator('#janus-viewer').locator('xpath=..').locator('td code').allTextContents();
+    for (const part of viewer.cssParts ?? [])
+      assert.ok(parts.includes(`::part(${part.name})`), `viewer part ${part.name}`);
+    assert.equal(await page.locator('[role="alert"]').count(), 0, 'the manifest loaded');
+    assert.deepEqual(await audit(page), [], 'reference: axe violations');
+    await page.close();
+  });
+
   it('the landing page links every demo page and passes the audit', async () => {
     const page = await open('');
     const links = await page
       .locator('main a')
       .evaluateAll((anchors) => anchors.map((a) => (a as HTMLAnchorElement).getAttribute('href')));
-    assert.deepEqual(links, ['./studio.html', './watch.html', './classroom.html', './auction.html', './theming.html']);
+    assert.deepEqual(links, [
+      './studio.html',
+      './watch.html',
+      './classroom.html',
+      './auction.html',
+      './theming.html',
+      './reference.html',
+    ]);
     assert.deepEqual(await audit(page), [], 'landing: axe violations');
     await page.close();
     await studio.close();
