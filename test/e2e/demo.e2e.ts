@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { startDemoSite } from '../../demo/server/demo-site.mjs';
 import { chromiumArgs, chromiumPath } from '../chromium.mjs';
-import { stack, waitFor } from './support.js';
+import { createRoom, stack, waitFor } from './support.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -103,9 +103,12 @@ describe('the demo site', () => {
   let site: { url: string; close(): Promise<void> };
   /** The studio page, live: the other pages watch it. */
   let studio: Page;
+  let room: number;
 
   before(async () => {
     site = await startDemoSite({ root, stack: stack() });
+    // A room of its own: nothing another suite left in the demo room can show up on these pages.
+    room = await createRoom();
     // Two fake cameras, so the studio shows its device picker.
     const args = chromiumArgs.map((arg) =>
       arg === '--use-fake-device-for-media-stream' ? '--use-fake-device-for-media-stream=device-count=2' : arg,
@@ -122,7 +125,7 @@ describe('the demo site', () => {
     const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
     const page = await context.newPage();
     page.on('pageerror', (error) => console.error(`[page error] ${path}: ${error.message}`));
-    await page.goto(`${site.url}/demo/${path}`);
+    await page.goto(`${site.url}/demo/${path}${path.includes('?') ? '&' : '?'}room=${room}`);
     // site.js loads the bundle once it knows where Janus is: until then the tags are not upgraded.
     await page.evaluate(() => customElements.whenDefined('janus-viewer'));
     return page;
