@@ -158,9 +158,12 @@ export class HlsEngine {
     const ranges = video.buffered;
     const buffer = ranges.length ? Math.max(0, ranges.end(ranges.length - 1) - video.currentTime) : 0;
     const level = this.hls?.levels[this.hls.currentLevel];
+    // A media playlist without a master (the bridge's) declares no size or bitrate: show what plays.
+    const width = level?.width || video.videoWidth;
+    const height = level?.height || video.videoHeight;
     this.host.sample({
       engine: this.hls ? 'hls.js' : 'native',
-      level: level ? { width: level.width, height: level.height, bitrate: level.bitrate } : undefined,
+      level: width && height ? { width, height, bitrate: level?.bitrate || Math.round(bitrate) } : undefined,
       bitrate: Math.round(bitrate),
       buffer: round(buffer),
       latency: this.latency(),
