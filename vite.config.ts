@@ -18,7 +18,7 @@ export default defineConfig(({ command, mode }) => ({
             minify: false,
             lib: { entry: { index: 'src/index.ts', define: 'src/define.ts' }, formats: ['es'] },
             rollupOptions: {
-              external: [/^lit/, /^@lit\//, 'janus-gateway', 'hls.js'],
+              external: [/^lit/, /^@lit\//, 'janus-gateway', /^hls\.js/],
               output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
             },
           }

@@ -84,6 +84,18 @@ export class AutoQualityController implements ReactiveController {
     }
   }
 
+  /**
+   * The element switched between WebRTC and HLS: what was learnt about the tiles it had (sizes,
+   * visibility of removed tiles, first frames) says nothing about the ones that come next, and
+   * acting on it would pause the video of a feed that has the same id.
+   */
+  reset(): void {
+    for (const perFeed of [this.widths, this.visible, this.asked]) perFeed.clear();
+    this.playing.clear();
+    this.ladder.reset();
+    this.host.sampler.setDegradation(undefined);
+  }
+
   /** A tile rendered its first frame: from now on its layer may change. */
   firstFrame(feedId: number | string): void {
     this.playing.add(String(feedId));

@@ -1,5 +1,6 @@
 import { HlsPlayer, type HlsPlayerEvents, type HlsSample } from '../core/hls-player.js';
-import type { ViewerState } from '../core/room-viewer.js';
+import type { RoomViewer, ViewerSettings, ViewerState } from '../core/room-viewer.js';
+import { WebRtcProbe } from '../core/webrtc-probe.js';
 import type { ViewerMode } from '../core/validation.js';
 import type { JanusErrorDetail } from '../components/shared/events.js';
 import { MachineController, type MachineHost } from './machine-controller.js';
@@ -12,13 +13,15 @@ import { MachineController, type MachineHost } from './machine-controller.js';
 export const WEBRTC_FALLBACK_MS = 8000;
 
 /** Why the viewer plays what it plays. */
-export type ModeReason = 'forced' | 'remembered' | 'timeout' | 'room-full' | 'webrtc-failed';
+export type ModeReason = 'forced' | 'remembered' | 'timeout' | 'room-full' | 'webrtc-failed' | 'recovered';
 
 export interface HlsHost extends MachineHost<ViewerState> {
   readonly state: string;
   readonly error: JanusErrorDetail | undefined;
   /** The validated `hls` and `mode`; throws `invalid-config`. */
   hlsSettings(): { hls?: string; mode: ViewerMode };
+  /** The WebRTC settings, for the background attempts while on HLS; throws `invalid-config`. */
+  viewerSettings(): ViewerSettings;
   /** Identifies the WebRTC source whose failure is remembered (server and room). */
   webrtcKey(): string;
   modeChanged(detail: { mode: 'webrtc' | 'hls'; reason: ModeReason }): void;
@@ -30,6 +33,7 @@ export interface HlsHost extends MachineHost<ViewerState> {
 interface WebRtcController {
   update(settingsChanged: boolean): boolean;
   suspend(): void;
+  adopt(viewer: RoomViewer): void;
 }
 
 const MEMORY_PREFIX = 'janus-widgets:webrtc-failed:';
@@ -37,13 +41,20 @@ const MEMORY_PREFIX = 'janus-widgets:webrtc-failed:';
 /**
  * Chooses between WebRTC and HLS for a viewer and owns the HLS player: WebRTC first in `auto`,
  * HLS when WebRTC cannot connect within {@link WEBRTC_FALLBACK_MS}, the room is full, or its
- * retries ran out (then remembered in sessionStorage for the page's session).
+ * retries ran out (then remembered in sessionStorage for the page's session). While HLS plays
+ * after a WebRTC failure, WebRTC is tried again in the background and takes over once it decodes.
  */
 export class HlsController extends MachineController<ViewerState, HlsPlayerEvents, HlsPlayer> {
   /** What plays now. */
   mode: 'webrtc' | 'hls' = 'webrtc';
   private watchSince: number | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The playlist playing, to tell a change of it from a change of the WebRTC connection only. */
+  private playing: string | undefined;
+  private readonly probe = new WebRtcProbe(
+    () => this.host.viewerSettings(),
+    (viewer) => this.recovered(viewer),
+  );
 
   constructor(
     protected override readonly host: HlsHost,
@@ -58,6 +69,7 @@ export class HlsController extends MachineController<ViewerState, HlsPlayerEvent
 
   /** Called from `willUpdate` instead of the WebRTC controller's `update`. */
   route(settingsChanged: boolean): void {
+    const first = this.pendingFirst;
     const starting = this.webrtcStarting(settingsChanged);
     if (!starting) {
       if (this.mode === 'webrtc') this.webrtc.update(false);
@@ -72,6 +84,11 @@ export class HlsController extends MachineController<ViewerState, HlsPlayerEvent
       return;
     }
     const auto = settings.mode === 'auto';
+    // Only the WebRTC connection changed (say, its ICE servers) while HLS plays: keep playing, try it now.
+    if (!first && auto && this.mode === 'hls' && this.probe.active && settings.hls === this.playing) {
+      this.probe.schedule(true);
+      return;
+    }
     if (settings.mode === 'hls') this.toHls('forced');
     else if (auto && this.remembered()) this.toHls('remembered');
     else this.toWebRtc(auto);
@@ -95,12 +112,15 @@ export class HlsController extends MachineController<ViewerState, HlsPlayerEvent
     this.pendingFirst = false;
     clearTimeout(this.timer);
     this.watchSince = undefined;
+    this.probe.stop();
     super.hostDisconnected();
   }
 
   private toWebRtc(watch: boolean): void {
+    this.probe.stop();
     super.suspend();
     this.mode = 'webrtc';
+    this.playing = undefined;
     clearTimeout(this.timer);
     this.watchSince = watch ? performance.now() : undefined;
     this.webrtc.update(true);
@@ -112,8 +132,23 @@ export class HlsController extends MachineController<ViewerState, HlsPlayerEvent
     this.watchSince = undefined;
     this.webrtc.suspend();
     this.mode = 'hls';
+    this.playing = this.host.hlsSettings().hls;
     this.restart();
+    if (reason === 'forced') this.probe.stop();
+    else this.probe.schedule();
     this.host.modeChanged({ mode: 'hls', reason });
+  }
+
+  /** A background attempt has decoded long enough: it becomes the element's viewer, HLS stops. */
+  private recovered(viewer: RoomViewer): void {
+    if (this.mode !== 'hls' || !this.host.isConnected) {
+      void viewer.dispose();
+      return;
+    }
+    this.forget();
+    this.webrtc.adopt(viewer);
+    this.toWebRtc(true);
+    this.host.modeChanged({ mode: 'webrtc', reason: 'recovered' });
   }
 
   /** Watches the WebRTC states while `auto` may still hand off. */
@@ -166,6 +201,14 @@ export class HlsController extends MachineController<ViewerState, HlsPlayerEvent
       return sessionStorage.getItem(MEMORY_PREFIX + this.host.webrtcKey()) !== null;
     } catch {
       return false; // storage blocked (sandboxed frame, privacy settings)
+    }
+  }
+
+  private forget(): void {
+    try {
+      sessionStorage.removeItem(MEMORY_PREFIX + this.host.webrtcKey());
+    } catch {
+      // storage blocked: nothing was remembered
     }
   }
 

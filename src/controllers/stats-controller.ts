@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { Emitter } from '../core/emitter.js';
 import type { Direction } from '../core/stats.js';
+import type { HlsSample } from '../core/hls-player.js';
 import { StatsSampler, type LiveStatsSample, type StatsSamplerOptions } from '../core/stats-sampler.js';
 
 export type StatsHostElement = ReactiveControllerHost & HTMLElement;
@@ -17,8 +18,13 @@ type Listener = EventListenerOrEventListenerObject;
  * further up (document, window) are not seen: they get the events while something else samples,
  * or call `retain()` themselves.
  */
-export class StatsController extends Emitter<{ connected: boolean }> implements ReactiveController {
+export class StatsController
+  extends Emitter<{ connected: boolean; hls: HlsSample | undefined }>
+  implements ReactiveController
+{
   readonly sampler: StatsSampler;
+  /** The HLS figures while the host plays HLS (it has no PeerConnection then). */
+  hls: HlsSample | undefined;
   /** `janus-stats` listeners on the host, by listener and capture flag (the DOM ignores duplicates). */
   private readonly statsListeners = new Map<Listener, Set<boolean>>();
   private onceListeners = new Set<Listener>();
@@ -49,6 +55,13 @@ export class StatsController extends Emitter<{ connected: boolean }> implements 
   /** Hosts call this whenever their PeerConnection changes (reconnect, feed change, stop). */
   setPeerConnection(pc: RTCPeerConnection | undefined): void {
     this.sampler.setPeerConnection(pc);
+  }
+
+  /** Hosts call this with each HLS sample while they play HLS, and with undefined when they stop. */
+  setHls(sample: HlsSample | undefined): void {
+    if (sample === this.hls) return;
+    this.hls = sample;
+    this.emit('hls', sample);
   }
 
   /** Samples (at most every `interval` ms) until the returned function is called. */

@@ -42,8 +42,19 @@ export class ViewerController extends MachineController<ViewerState, RoomViewerE
     return [...(this.machine?.feeds.values() ?? [])];
   }
 
+  /** A viewer already live (the HLS controller's background attempt), used by the next build instead of a new one. */
+  private adopted: RoomViewer | undefined;
+
+  /** Makes the next build take over `viewer` rather than connect again: no gap on screen. */
+  adopt(viewer: RoomViewer): void {
+    void this.adopted?.dispose();
+    this.adopted = viewer;
+  }
+
   protected create(): RoomViewer {
-    const viewer = new RoomViewer(this.host.viewerSettings());
+    const adopted = this.adopted;
+    this.adopted = undefined;
+    const viewer = adopted ?? new RoomViewer(this.host.viewerSettings());
     this.forward(viewer, 'feeds', () => this.host.requestUpdate());
     this.forward(viewer, 'feed-added', (feed) => this.events.feedAdded(feed));
     this.forward(viewer, 'feed-removed', (feed) => this.events.feedRemoved(feed));
@@ -51,10 +62,16 @@ export class ViewerController extends MachineController<ViewerState, RoomViewerE
     this.forward(viewer, 'pc', (pc) => this.events.peerConnection(pc));
     this.forward(viewer, 'slowlink', (report) => this.events.slowlink(report));
     this.forward(viewer, 'layer', (layer) => this.events.layer(layer));
+    if (adopted) {
+      // What it said while nobody listened.
+      this.events.peerConnection(adopted.pc);
+      for (const feed of adopted.feeds.values()) this.events.feedAdded(feed);
+    }
     return viewer;
   }
 
   protected begin(viewer: RoomViewer): Promise<unknown> {
+    // An adopted viewer is already running: start() leaves it alone.
     return viewer.start();
   }
 

@@ -202,3 +202,13 @@ function isVideoStalled(history: readonly StatsSample[], samples: number): boole
   const first = recent[0]!.video.packets;
   return first > 0 && recent.every((s) => s.video.packets === first);
 }
+
+/**
+ * The quality of HLS playback, from the media buffered ahead of the playhead: segment delivery has
+ * no loss or RTT to read, and a buffer running dry is what the viewer sees as stalls.
+ */
+export function hlsQuality(sample: { buffer: number }): QualityLevel {
+  if (sample.buffer >= 1) return 'good';
+  if (sample.buffer >= 0.5) return 'fair';
+  return sample.buffer > 0 ? 'poor' : 'bad';
+}

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { startHlsBridge, type HlsBridge } from '../../demo/server/hls-bridge.mjs';
-import { createRoom, launchBrowser, openPage, stack, tagPage, waitFor } from './support.js';
+import { createRoom, framesRising, launchBrowser, openPage, stack, tagPage, waitFor } from './support.js';
 
 // Declared in viewer.e2e.ts for every e2e file (one global Window type per program).
 type HlsElement = HTMLElement & { state: string; hlsStats?: { latency?: number } };
@@ -103,7 +103,7 @@ describe('HLS hand-off (bridge + ffmpeg + <janus-viewer>)', () => {
     const started = Date.now();
     const { page } = await openPage(
       browser,
-      tagPage('janus-viewer', { hls: hlsUrl, mode: 'hls', 'no-controls': true }),
+      tagPage('janus-viewer', { hls: hlsUrl, mode: 'hls', 'no-controls': true, _stats: true }),
     );
     await page.waitForFunction(() => window.element?.state === 'live', undefined, { timeout: 30000 });
     const firstFrameMs = Date.now() - started;
@@ -130,6 +130,23 @@ describe('HLS hand-off (bridge + ffmpeg + <janus-viewer>)', () => {
     );
     assert.ok(latency > 0 && latency < 15, `latency ${latency} s`);
     assert.match((await playback(page)).badge, /Broadcast · \d+ s behind/);
+    // <janus-stats> for an HLS host: the HLS figures, not the (absent) PeerConnection's.
+    const rows = await page.evaluate(() => {
+      const panel = (window as unknown as { stats: HTMLElement }).stats.shadowRoot;
+      // No named helpers in here: the page does not have the test runner's __name.
+      return Object.fromEntries(
+        ['mode', 'level', 'bitrate', 'buffer', 'latency', 'ice'].map((name) => [
+          name,
+          panel?.querySelector(`[part~="metric-${name}"] [part~="value"]`)?.textContent ?? '',
+        ]),
+      ) as Record<'mode' | 'level' | 'bitrate' | 'buffer' | 'latency' | 'ice', string>;
+    });
+    assert.equal(rows.mode, 'HLS (hls.js)');
+    assert.match(rows.level, /^[1-9]\d*×[1-9]\d*, \d+ kbit\/s$/);
+    assert.match(rows.bitrate, /^\d+ kbit\/s$/);
+    assert.match(rows.buffer, /^\d+\.\d s$/);
+    assert.match(rows.latency, /^\d+\.\d s$/);
+    assert.equal(rows.ice, '', 'no WebRTC rows while on HLS');
     await page.context().close();
   });
 
@@ -177,6 +194,94 @@ describe('HLS hand-off (bridge + ffmpeg + <janus-viewer>)', () => {
     assert.equal(again.peerConnections, 0, 'no WebRTC attempt on the second load');
     assert.ok(again.time < 2000, `straight to HLS (${again.time} ms)`);
     await page.waitForFunction(() => window.element.state === 'live', undefined, { timeout: 30000 });
+    await context.close();
+  });
+
+  it('on HLS after WebRTC failed, WebRTC is tried again in the background and takes over once it decodes', async () => {
+    const attributes = {
+      server: stack().janus.ws,
+      room,
+      hls: hlsUrl,
+      'ice-transport-policy': 'relay',
+      // A TURN server nobody listens on: relay-only ICE can never connect.
+      'ice-servers': JSON.stringify([{ urls: 'turn:127.0.0.1:9?transport=udp', username: 'u', credential: 'p' }]),
+      'no-controls': true,
+    };
+    const { context, page } = await openPage(browser, tagPage('janus-viewer', attributes));
+    await page.waitForFunction(() => window.events.some((e) => e.type === 'janus-mode'), undefined, { timeout: 20000 });
+    await page.waitForFunction(() => window.element.state === 'live', undefined, { timeout: 30000 });
+    // Still relay-only, now through a TURN server that works: no reload, no other change.
+    const changedAt = await page.evaluate((turn) => {
+      window.element.setAttribute('ice-servers', JSON.stringify([turn]));
+      return performance.now();
+    }, stack().turn.static);
+    await page.waitForFunction(
+      () => window.events.some((e) => e.type === 'janus-mode' && e.detail['reason'] === 'recovered'),
+      undefined,
+      { timeout: 30000 },
+    );
+    const modes = await page.evaluate(() =>
+      window.events
+        .filter((e) => e.type === 'janus-mode')
+        .map((e) => ({ ...(e as unknown as ModeEvent).detail, time: (e as unknown as ModeEvent).time })),
+    );
+    const recovered = modes.at(-1);
+    console.log(
+      `[hls] step up to WebRTC ${Math.round((recovered?.time ?? 0) - changedAt)} ms after TURN became reachable`,
+    );
+    assert.deepEqual(
+      modes.map((m) => `${m.mode}:${m.reason}`),
+      ['hls:timeout', 'webrtc:recovered'],
+      'one hand-off down, one step up, no flapping',
+    );
+    assert.equal(await page.evaluate(() => window.element.getAttribute('current-mode')), 'webrtc');
+    assert.equal(await page.evaluate(() => window.element.state), 'live');
+    await waitFor(() => framesRising(page), 'WebRTC frames decoding after the step up', 10000).catch(async (error) => {
+      const seen = await page.evaluate(async () => {
+        const element = window.element as HTMLElement & { peerConnection?: RTCPeerConnection; state: string };
+        const inbound: unknown[] = [];
+        (await element.peerConnection?.getStats())?.forEach(
+          (e) =>
+            e.type === 'inbound-rtp' &&
+            inbound.push([
+              e.kind,
+              e.framesDecoded,
+              e.packetsReceived,
+              e.pliCount,
+              e.framesReceived,
+              e.keyFramesDecoded,
+            ]),
+        );
+        const video = element.shadowRoot?.querySelector('video');
+        const tracks = (video?.srcObject as MediaStream | null)
+          ?.getTracks()
+          .map((t) => [t.kind, t.readyState, t.muted]);
+        const shown = video && { paused: video.paused, width: video.videoWidth, ready: video.readyState, tracks };
+        const quality = element.getAttribute('current-quality');
+        const log = window.events
+          .slice(-12)
+          .map((e) => [e.type, JSON.stringify(e.detail), Math.round((e as unknown as ModeEvent).time)]);
+        return { state: element.state, pc: element.peerConnection?.connectionState, inbound, shown, quality, log };
+      });
+      throw new Error(`${(error as Error).message}: ${JSON.stringify(seen)}`);
+    });
+    const shown = await page.evaluate(() => ({
+      badge: Boolean(window.element.shadowRoot?.querySelector('[part~="broadcast-badge"]')),
+      videos: window.element.shadowRoot?.querySelectorAll('video').length ?? 0,
+      remembered: Object.keys(sessionStorage).filter((key) => key.startsWith('janus-widgets:webrtc-failed:')).length,
+      stateEvents: window.events.filter((e) => e.type === 'janus-state').map((e) => e.detail['state']),
+    }));
+    assert.equal(shown.badge, false, 'no broadcast badge on WebRTC');
+    assert.equal(shown.videos, 1, 'the WebRTC tile only, the HLS video is gone');
+    assert.equal(shown.remembered, 0, 'the failure is forgotten');
+    // The hand-over is seamless: from HLS live straight to WebRTC live, no connecting in between.
+    assert.equal(shown.stateEvents.at(-1), 'live');
+    await new Promise((resolve) => setTimeout(resolve, 3000)); // time for a flap to show, if any
+    assert.equal(
+      await page.evaluate(() => window.events.filter((e) => e.type === 'janus-mode').length),
+      2,
+      'still on WebRTC',
+    );
     await context.close();
   });
 

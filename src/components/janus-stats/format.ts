@@ -1,3 +1,4 @@
+import type { HlsSample } from '../../core/hls-player.js';
 import type { LiveStatsSample, SlowLinkReport } from '../../core/stats-sampler.js';
 import type { StatsStrings } from './janus-stats.js';
 
@@ -19,9 +20,7 @@ export function metricRows(
   text: (key: keyof StatsStrings) => string,
 ): MetricRow[] {
   const pair = s.candidatePair;
-  const route = pair
-    ? `${pair.local}${pair.relayProtocol ? ` (${pair.relayProtocol})` : ''} → ${pair.remote}`
-    : DASH;
+  const route = pair ? `${pair.local}${pair.relayProtocol ? ` (${pair.relayProtocol})` : ''} → ${pair.remote}` : DASH;
   const v = s.video;
   const size = v.width && v.height ? `${v.width}×${v.height}${v.fps ? ` @ ${Math.round(v.fps)} fps` : ''}` : DASH;
   const rows: MetricRow[] = [
@@ -57,7 +56,22 @@ export function metricRows(
   rows.push([
     'slow-link',
     text('slowLink'),
-    last ? `${slowLinks.count} × (${text(last.uplink ? 'uplink' : 'downlink')}, ${last.lost} ${text('lost')})` : text('none'),
+    last
+      ? `${slowLinks.count} × (${text(last.uplink ? 'uplink' : 'downlink')}, ${last.lost} ${text('lost')})`
+      : text('none'),
   ]);
   return rows;
+}
+
+/** The panel's rows while the host plays HLS: the same shape every second, as for WebRTC. */
+export function hlsRows(s: HlsSample, text: (key: keyof StatsStrings) => string): MetricRow[] {
+  const seconds = (value: number | undefined) => (value === undefined ? DASH : `${value.toFixed(1)} s`);
+  const level = s.level;
+  return [
+    ['mode', text('mode'), `HLS (${s.engine})`],
+    ['level', text('level'), level ? `${level.width}×${level.height}, ${kbps(level.bitrate / 1000)}` : DASH],
+    ['bitrate', text('bitrate'), kbps(s.bitrate / 1000)],
+    ['buffer', text('buffer'), seconds(s.buffer)],
+    ['latency', text('behindLive'), seconds(s.latency)],
+  ];
 }

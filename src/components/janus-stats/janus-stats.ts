@@ -1,13 +1,14 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { DEFAULT_QUALITY_MESSAGES, type DiagnosisCode, type QualityLevel } from '../../core/quality.js';
+import { DEFAULT_QUALITY_MESSAGES, hlsQuality, type DiagnosisCode, type QualityLevel } from '../../core/quality.js';
+import type { HlsSample } from '../../core/hls-player.js';
 import type { LiveStatsSample, SlowLinkReport } from '../../core/stats-sampler.js';
 import { VERSION } from '../../core/version.js';
 import { toWidgetError } from '../../core/errors.js';
 import { overridden, parseStats } from '../../core/validation.js';
 import { widgetEvent, type JanusErrorDetail } from '../shared/events.js';
 import { isStatsSource, type StatsSource } from '../shared/stats-host.js';
-import { metricRows } from './format.js';
+import { hlsRows, metricRows } from './format.js';
 import { statsStyles } from './styles.js';
 
 /** Every visible string, overridable through the `strings` property (i18n). */
@@ -46,6 +47,11 @@ export const STATS_STRINGS = {
   copy: 'Copy diagnostics',
   copied: 'Diagnostics copied.',
   copyFailed: 'Could not copy the diagnostics.',
+  mode: 'Playing',
+  level: 'Level',
+  bitrate: 'Bitrate',
+  buffer: 'Buffer',
+  behindLive: 'Behind live',
 };
 
 export type StatsStrings = typeof STATS_STRINGS;
@@ -60,6 +66,8 @@ export interface StatsDiagnostics {
   source?: { tag: string; id: string; state?: string; iceConnectionState?: string; connectionState?: string };
   quality: StatsQuality;
   samples: Array<Omit<LiveStatsSample, 'counters'>>;
+  /** The latest HLS figures, while the host plays HLS. */
+  hls?: HlsSample;
 }
 
 /**
@@ -151,6 +159,9 @@ export class JanusStats extends LitElement {
   /** Read-only: the latest sample shown. */
   @state() sample: LiveStatsSample | undefined;
 
+  /** Read-only: the latest HLS figures shown, while the host plays HLS. */
+  @state() hls: HlsSample | undefined;
+
   /** Polite announcement: changes only when the quality or the list of problems changes. */
   @state() private announcement = '';
 
@@ -200,6 +211,7 @@ export class JanusStats extends LitElement {
       quality: this.quality,
       samples,
     };
+    if (this.hls) report.hls = this.hls;
     if (target) {
       const state = (target as { state?: unknown }).state;
       report.source = { tag: target.localName, id: target.id };
@@ -228,7 +240,10 @@ export class JanusStats extends LitElement {
     const target = candidate?.isConnected && interval ? candidate : undefined;
     if (target === this.target && this.retainedInterval === interval) return;
     for (const off of this.cleanup.splice(0)) off();
-    if (target !== this.target) this.show(target?.statsController.latest);
+    if (target !== this.target) {
+      this.hls = target?.statsController.hls;
+      this.show(target?.statsController.latest);
+    }
     this.target = target;
     this.retainedInterval = interval ?? 0;
     if (!this.error) this.state = target ? 'attached' : 'detached';
@@ -237,6 +252,10 @@ export class JanusStats extends LitElement {
     this.cleanup.push(
       controller.sampler.on('sample', (sample) => this.show(sample)),
       controller.sampler.on('pc', () => this.show(undefined)),
+      controller.on('hls', (sample) => {
+        this.hls = sample;
+        this.show(this.sample);
+      }),
       controller.retain(interval),
     );
   }
@@ -291,7 +310,7 @@ export class JanusStats extends LitElement {
   private show(sample: LiveStatsSample | undefined): void {
     const before = this.sample;
     this.sample = sample;
-    this.quality = sample?.quality ?? 'unknown';
+    this.quality = this.hls ? hlsQuality(this.hls) : (sample?.quality ?? 'unknown');
     if (sample && sample.connection !== this.slowLinks.connection) this.slowLinks = { connection: sample.connection, count: 0 };
     for (const report of sample?.slowLinks ?? []) this.slowLinks = { ...this.slowLinks, count: this.slowLinks.count + 1, last: report };
     // Announce changes of level or of the problem list, never the numbers ticking.
@@ -322,10 +341,11 @@ export class JanusStats extends LitElement {
 
   private renderPanel() {
     const sample = this.sample;
-    const rows = sample ? metricRows(sample, this.slowLinks, (key) => this.text(key)) : [];
+    const text = (key: keyof StatsStrings) => this.text(key);
+    const rows = this.hls ? hlsRows(this.hls, text) : sample ? metricRows(sample, this.slowLinks, text) : [];
     return html`<section part="panel" id="panel" aria-label=${this.text('details')}>
       <div part="header"><span part="indicator" aria-hidden="true"></span>${this.text('quality')}: ${this.text(this.quality)}</div>
-      ${sample
+      ${rows.length
         ? html`<dl part="metrics">
             ${rows.map(
               ([name, label, value]) =>
@@ -334,11 +354,11 @@ export class JanusStats extends LitElement {
           </dl>`
         : html`<p part="message">${this.text(this.target ? 'waiting' : 'detached')}</p>`}
       <ul part="diagnosis">
-        ${sample?.diagnosis.length
+        ${!this.hls && sample?.diagnosis.length
           ? sample.diagnosis.map(
               (d) => html`<li part="diagnosis-item diagnosis-${d.severity}" data-code=${d.code}>${this.message(d.code)}</li>`,
             )
-          : html`<li part="diagnosis-item diagnosis-good">${sample ? this.text('noIssues') : nothing}</li>`}
+          : html`<li part="diagnosis-item diagnosis-good">${sample || this.hls ? this.text('noIssues') : nothing}</li>`}
       </ul>
       <button part="copy-button" ?disabled=${!this.target} @click=${() => void this.onCopy()}>${this.text('copy')}</button>
     </section>`;

@@ -67,7 +67,7 @@ export type { QualityChoice } from '../../core/validation.js';
  * @fires {CustomEvent<JanusQualityDetail>} janus-quality - The received layer changed. `detail: {quality, reason, feedId}`.
  * @fires {CustomEvent<JanusFeedDetail>} janus-playing - A tile rendered its first frame. `detail: {feedId, display}`.
  * @fires {CustomEvent<LiveStatsSample>} janus-stats - A stats sample, at the sampling interval, while sampled. `detail: LiveStatsSample`.
- * @fires {CustomEvent<JanusModeDetail>} janus-mode - The viewer handed off to HLS. `detail: {mode, reason}`, reason `forced` | `remembered` | `timeout` | `room-full` | `webrtc-failed`.
+ * @fires {CustomEvent<JanusModeDetail>} janus-mode - The viewer switched between WebRTC and HLS. `detail: {mode, reason}`, reason `forced` | `remembered` | `timeout` | `room-full` | `webrtc-failed` (to HLS) or `recovered` (back to WebRTC).
  *
  * @csspart base - The frame around everything.
  * @csspart grid - The tile grid.
@@ -250,12 +250,14 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
   /** @internal */
   modeChanged(detail: { mode: 'webrtc' | 'hls'; reason: ModeReason }): void {
     this.currentMode = detail.mode;
+    this.autoQuality.reset();
     this.dispatchEvent(widgetEvent('janus-mode', detail));
   }
 
   /** @internal */
   hlsSample(sample: HlsSample): void {
     this.hlsStats = sample;
+    this.statsController.setHls(sample);
   }
 
   /** @internal */
@@ -270,7 +272,11 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
     const revalidate = this.hasUpdated && has(['quality', 'volume']) && this.mustRevalidate(() => this.viewerSettings());
     const settingsChanged = this.hasUpdated && has(['feed', 'display', 'maxFeeds', 'hls', 'mode']);
     this.hlsController.route(this.connectionChanged(changed) || settingsChanged || revalidate);
-    if (this.hlsController.mode === 'webrtc') this.currentMode = 'webrtc';
+    if (this.hlsController.mode === 'webrtc' && (this.currentMode !== 'webrtc' || this.hlsStats)) {
+      this.currentMode = 'webrtc';
+      this.hlsStats = undefined;
+      this.statsController.setHls(undefined);
+    }
     if (changed.has('quality') && this.hasUpdated && !revalidate) {
       this.autoQuality.qualityChanged();
       if (this.quality !== 'auto') void this.controller.viewer?.setQuality(undefined, this.quality, 'manual');
@@ -307,7 +313,8 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
     const feed = this.feeds.find((f) => String(f.feedId) === video.dataset['feed']);
     // The first frame actually rendered, not just the play() promise.
     video.requestVideoFrameCallback(() => {
-      if (!feed) return;
+      // A tile removed meanwhile (the hand-off to HLS) did not play.
+      if (!feed || !video.isConnected) return;
       this.dispatchEvent(widgetEvent('janus-playing', feedDetail(feed)));
       this.autoQuality.firstFrame(feed.feedId);
     });

@@ -41,8 +41,8 @@ export interface JanusDeviceChangeDetail {
 export interface JanusModeDetail {
   /** What plays now. */
   mode: 'webrtc' | 'hls';
-  /** Why: `forced` (mode="hls"), `remembered` (WebRTC failed earlier in this session), `timeout`, `room-full`, `webrtc-failed`. */
-  reason: 'forced' | 'remembered' | 'timeout' | 'room-full' | 'webrtc-failed';
+  /** Why: `forced` (mode="hls"), `remembered` (WebRTC failed earlier in this session), `timeout`, `room-full`, `webrtc-failed`; back to WebRTC: `recovered`. */
+  reason: 'forced' | 'remembered' | 'timeout' | 'room-full' | 'webrtc-failed' | 'recovered';
 }
 
 /** Creates the bubbling, composed events every widget fires. */
