@@ -1,73 +1,180 @@
 import type { DiagnosisCode, QualityLevel } from './quality.js';
-import type { Quality } from './types.js';
+import {
+  LADDER_LEVELS,
+  type LadderChange,
+  type LadderLevel,
+  type LadderMetrics,
+  type LadderTrigger,
+  type Quality,
+} from './types.js';
+
+export { LADDER_LEVELS, type LadderChange, type LadderLevel } from './types.js';
 
 /**
- * How far a viewer's downlink holds video down, one step at a time: no cap, then at most the
- * medium layer, then the low layer, then audio only. Speech keeps flowing on every step.
+ * Tuning of the ladder. Stepping up takes a longer clean run than stepping down takes congestion
+ * (hysteresis); after a step down the ladder waits for the new layer to arrive and the queues to
+ * drain before judging again (layer switches under loss took 1-6 s); a level that is merely lossy
+ * is probed upwards now and then, and a probe that fails doubles the wait (no flapping).
  */
-export const DOWNLINK_STEPS = ['none', 'medium', 'low', 'audio'] as const;
-export type DownlinkStep = (typeof DOWNLINK_STEPS)[number];
-
-/** Samples in a row that move the ladder; stepping up takes longer, so it does not flap. */
-export const LADDER_THRESHOLDS = Object.freeze({ downAfter: 2, upAfter: 8 });
-
-/** The diagnosis codes that mean the network towards the viewer is struggling. */
-const NETWORK_CODES: readonly DiagnosisCode[] = ['loss', 'rtt', 'jitter', 'freeze'];
+export const LADDER_THRESHOLDS = Object.freeze({
+  /** Congested samples in a row that step down once. */
+  downAfter: 2,
+  /** Clean samples in a row that step up once (times the backoff). */
+  upAfter: 8,
+  /** After a step down, congestion is not judged for this long. */
+  holdAfterDownMs: 2500,
+  /** After a step up, a video stall is not judged for this long (the layer's keyframe is on its way). */
+  holdAfterUpMs: 3000,
+  /** Without a clean run, probe one step up after this long at one level (times the backoff). */
+  probeAfterMs: 20000,
+  /** A step down this soon after a step up means the step up failed: the backoff doubles. */
+  failWindowMs: 8000,
+  /** The backoff never grows beyond this factor. */
+  maxBackoff: 8,
+  /** A Janus downlink slowlink with at least this many lost packets counts as congestion. */
+  slowlinkLost: 20,
+  /** What each level needs (kbit/s, video and audio), compared with the estimated available bitrate. */
+  levelKbps: Object.freeze({ high: 1200, medium: 450, low: 160, 'low-fps': 90, audio: 0 }),
+});
+export type LadderThresholds = typeof LADDER_THRESHOLDS;
 
 /** What the ladder reads from one stats sample. */
 export interface LadderInput {
-  diagnosis: ReadonlyArray<{ code: DiagnosisCode; severity: QualityLevel }>;
+  /** Sample time (ms); without it samples count as one second apart. */
+  timestamp?: number;
+  diagnosis: ReadonlyArray<{ code: DiagnosisCode; severity: QualityLevel; value?: number | undefined }>;
+  lossPercent?: number | undefined;
+  rttMs?: number | undefined;
+  jitterMs?: number | undefined;
+  /** An estimate of the bitrate the downlink can carry (kbit/s), where the browser gives one. */
+  availableKbps?: number | undefined;
+  /** Janus `slowlink` reports since the previous sample. */
+  slowLinks?: ReadonlyArray<{ uplink: boolean; lost: number }> | undefined;
 }
 
-/** The worst severity among the network diagnoses of a sample. */
-function networkSeverity(sample: LadderInput): QualityLevel {
-  const severities = sample.diagnosis.filter((d) => NETWORK_CODES.includes(d.code)).map((d) => d.severity);
-  return (['bad', 'poor', 'fair'] as const).find((level) => severities.includes(level)) ?? 'good';
-}
+type Verdict = { kind: 'congested'; trigger: LadderTrigger } | { kind: 'hold' } | { kind: 'clean' };
+
+const SEVERE: readonly QualityLevel[] = ['poor', 'bad'];
 
 /**
- * The audio-first ladder with hysteresis (a pure state machine): `downAfter` samples in a row with
- * poor or bad network diagnoses step down once, `upAfter` in a row without any network diagnosis
- * step up once; fair ones hold. Other diagnoses (cpu, the video we stopped ourselves) do not count.
+ * The audio-first downlink ladder (a pure state machine over stats samples): high, medium, low,
+ * low at the lowest temporal layer, audio only, and back up one step at a time.
+ *
+ * Congestion (freezes, stalls, poor RTT or jitter, heavy loss, a Janus slowlink, too little
+ * available bitrate) steps down. Moderate loss alone holds: random loss does not shrink with the
+ * layer, so stepping down for it would end in audio only on a link that carries video fine.
+ * Audio only needs stronger evidence than a freeze or jitter, which loss alone can cause.
  */
 export class DownlinkLadder {
-  step: DownlinkStep = 'none';
-  private bad = 0;
-  private good = 0;
+  level: LadderLevel = 'high';
+  private congested = 0;
+  private clean = 0;
+  private now = 0;
+  private changedAt = 0;
+  private lastChange: LadderChange | undefined;
+  private backoff = 1;
 
-  constructor(private readonly thresholds = LADDER_THRESHOLDS) {}
+  constructor(private readonly thresholds: LadderThresholds = LADDER_THRESHOLDS) {}
 
-  /** Feeds one sample; returns the new step when it changed, else undefined. */
-  observe(sample: LadderInput): DownlinkStep | undefined {
-    const index = DOWNLINK_STEPS.indexOf(this.step);
-    const severity = networkSeverity(sample);
-    if (severity === 'poor' || severity === 'bad') {
-      this.good = 0;
-      if (++this.bad < this.thresholds.downAfter || index === DOWNLINK_STEPS.length - 1) return undefined;
-      this.bad = 0;
-      return (this.step = DOWNLINK_STEPS[index + 1]!);
+  /** Feeds one sample; returns the move when the level changed, else undefined. */
+  observe(sample: LadderInput): LadderChange | undefined {
+    this.now = sample.timestamp ?? this.now + 1000;
+    const t = this.thresholds;
+    const index = LADDER_LEVELS.indexOf(this.level);
+    const verdict = this.judge(sample);
+    const metrics = metricsOf(sample);
+    const sinceChange = this.now - this.changedAt;
+
+    if (verdict.kind === 'congested') {
+      this.clean = 0;
+      if (this.lastChange?.direction === 'down' && sinceChange < t.holdAfterDownMs) return undefined;
+      if (++this.congested < t.downAfter || index === LADDER_LEVELS.length - 1) return undefined;
+      const failedUp = this.lastChange?.direction === 'up' && sinceChange < t.failWindowMs;
+      if (failedUp) this.backoff = Math.min(t.maxBackoff, this.backoff * 2);
+      const trigger = failedUp && this.lastChange?.trigger === 'probe' ? 'probe-failed' : verdict.trigger;
+      return this.move(index + 1, 'down', trigger, metrics);
     }
-    this.bad = 0;
-    if (severity === 'fair') {
-      this.good = 0;
+    this.congested = 0;
+    if (index === 0) {
+      // Stable at the top: the next trouble starts from a clean slate.
+      if (sinceChange >= t.failWindowMs) this.backoff = 1;
+      this.clean = 0;
       return undefined;
     }
-    if (++this.good < this.thresholds.upAfter || index === 0) return undefined;
-    this.good = 0;
-    return (this.step = DOWNLINK_STEPS[index - 1]!);
+    if (verdict.kind === 'clean' && ++this.clean >= t.upAfter * this.backoff) {
+      return this.move(index - 1, 'up', 'recovered', metrics);
+    }
+    if (verdict.kind === 'hold') this.clean = 0;
+    if (sinceChange >= t.probeAfterMs * this.backoff) return this.move(index - 1, 'up', 'probe', metrics);
+    return undefined;
   }
 
   reset(): void {
-    this.step = 'none';
-    this.bad = 0;
-    this.good = 0;
+    this.level = 'high';
+    this.congested = 0;
+    this.clean = 0;
+    this.changedAt = this.now;
+    this.lastChange = undefined;
+    this.backoff = 1;
   }
+
+  private move(index: number, direction: 'up' | 'down', trigger: LadderTrigger, metrics: LadderMetrics): LadderChange {
+    const change: LadderChange = { level: LADDER_LEVELS[index]!, previous: this.level, direction, trigger, metrics };
+    this.level = change.level;
+    this.congested = 0;
+    this.clean = 0;
+    this.changedAt = this.now;
+    this.lastChange = change;
+    return change;
+  }
+
+  private judge(sample: LadderInput): Verdict {
+    const t = this.thresholds;
+    const severity = (code: DiagnosisCode) => sample.diagnosis.find((d) => d.code === code)?.severity ?? 'good';
+    const toAudio = this.level === 'low-fps';
+    const justUp = this.lastChange?.direction === 'up' && this.now - this.changedAt < t.holdAfterUpMs;
+    // The video we stopped ourselves (audio only), or whose new layer is still on its way, is no stall.
+    if (this.level !== 'audio' && !justUp && SEVERE.includes(severity('no-video'))) {
+      return { kind: 'congested', trigger: 'stall' };
+    }
+    if (severity('loss') === 'bad') return { kind: 'congested', trigger: 'loss' };
+    if (SEVERE.includes(severity('rtt'))) return { kind: 'congested', trigger: 'rtt' };
+    const lost = (sample.slowLinks ?? []).filter((s) => !s.uplink).reduce((sum, s) => sum + s.lost, 0);
+    if (lost >= t.slowlinkLost) return { kind: 'congested', trigger: 'slowlink' };
+    const need = t.levelKbps[this.level];
+    if (sample.availableKbps !== undefined && need > 0 && sample.availableKbps < need) {
+      return { kind: 'congested', trigger: 'bitrate' };
+    }
+    if (!toAudio && this.level !== 'audio') {
+      if (SEVERE.includes(severity('jitter'))) return { kind: 'congested', trigger: 'jitter' };
+      if (severity('freeze') !== 'good') return { kind: 'congested', trigger: 'freeze' };
+    }
+    const network: DiagnosisCode[] = ['loss', 'rtt', 'jitter', 'freeze'];
+    if (network.some((code) => severity(code) !== 'good')) return { kind: 'hold' };
+    return { kind: 'clean' };
+  }
+}
+
+function metricsOf(sample: LadderInput): LadderMetrics {
+  const metrics: LadderMetrics = {};
+  if (sample.lossPercent !== undefined) metrics.lossPercent = round(sample.lossPercent);
+  if (sample.rttMs !== undefined) metrics.rttMs = round(sample.rttMs);
+  if (sample.jitterMs !== undefined) metrics.jitterMs = round(sample.jitterMs);
+  if (sample.availableKbps !== undefined) metrics.availableKbps = round(sample.availableKbps);
+  const lost = (sample.slowLinks ?? []).filter((s) => !s.uplink).reduce((sum, s) => sum + s.lost, 0);
+  if (lost > 0) metrics.slowlinkLost = lost;
+  return metrics;
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
 }
 
 const ORDER: readonly Quality[] = ['audio', 'low', 'medium', 'high'];
 
-/** The lower of what the tile wants and what the downlink allows. */
-export function capQuality(wanted: Quality, step: DownlinkStep): Quality {
-  if (step === 'none') return wanted;
-  return ORDER[Math.min(ORDER.indexOf(wanted), ORDER.indexOf(step))]!;
+/** What a feed receives under a ladder level: the lower of what it wants and what the level allows. */
+export function capQuality(wanted: Quality, level: LadderLevel): { quality: Quality; temporal: 0 | 1 | 2 } {
+  const allowed: Quality = level === 'low-fps' ? 'low' : level;
+  const quality = ORDER[Math.min(ORDER.indexOf(wanted), ORDER.indexOf(allowed))]!;
+  return { quality, temporal: level === 'low-fps' && quality === 'low' ? 0 : 2 };
 }

@@ -6,3 +6,32 @@ export type Quality = 'high' | 'medium' | 'low' | 'audio';
 
 /** Why the received layer changed. */
 export type QualityReason = 'size' | 'visibility' | 'network' | 'manual';
+
+/** The viewer's downlink ladder, top to bottom: each level caps what a feed may receive. */
+export const LADDER_LEVELS = ['high', 'medium', 'low', 'low-fps', 'audio'] as const;
+export type LadderLevel = (typeof LADDER_LEVELS)[number];
+
+/** `degradation`: `audio-first` lets the ladder step video down (to audio only) and back up; `off` never does. */
+export type DegradationMode = 'audio-first' | 'off';
+
+/** What moved the ladder: a congestion input going down; a clean run, a timed probe, or a failed probe. */
+export type LadderTrigger =
+  'loss' | 'rtt' | 'jitter' | 'freeze' | 'stall' | 'bitrate' | 'slowlink' | 'recovered' | 'probe' | 'probe-failed';
+
+/** The measurements behind a ladder move, as they were in the sample that moved it. */
+export interface LadderMetrics {
+  lossPercent?: number | undefined;
+  rttMs?: number | undefined;
+  jitterMs?: number | undefined;
+  availableKbps?: number | undefined;
+  slowlinkLost?: number | undefined;
+}
+
+/** One move of the ladder. */
+export interface LadderChange {
+  level: LadderLevel;
+  previous: LadderLevel;
+  direction: 'up' | 'down';
+  trigger: LadderTrigger;
+  metrics: LadderMetrics;
+}
