@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { DownlinkLadder, capQuality, type LadderInput } from '../core/degradation.js';
 import { autoQuality } from '../core/layer-policy.js';
+import { QUALITY_THRESHOLDS, levelOf } from '../core/quality.js';
 import type { Quality, RoomViewer, WatchedFeed } from '../core/room-viewer.js';
 import type { LiveStatsSample, StatsSampler } from '../core/stats-sampler.js';
 import type { DegradationMode, LadderChange, LadderLevel } from '../core/types.js';
@@ -155,14 +156,26 @@ export class AutoQualityController implements ReactiveController {
   };
 }
 
-/** The ladder's view of a stats sample. */
+/**
+ * The ladder's view of a stats sample. Jitter is judged on audio alone: when Janus drops temporal
+ * layers (low-fps) or switches layers, RTP timestamps of video jump and its interarrival jitter
+ * climbs on a clean link, which would keep the ladder from ever climbing back.
+ */
 function ladderInput(sample: LiveStatsSample): LadderInput {
+  const audioJitter = sample.audio.jitterMs;
+  const diagnosis =
+    audioJitter === undefined
+      ? sample.diagnosis
+      : [
+          ...sample.diagnosis.filter((d) => d.code !== 'jitter'),
+          { code: 'jitter' as const, severity: levelOf(audioJitter, QUALITY_THRESHOLDS.jitterMs), value: audioJitter },
+        ];
   return {
     timestamp: sample.timestamp,
-    diagnosis: sample.diagnosis,
+    diagnosis,
     lossPercent: sample.lossPercent,
     rttMs: sample.rttMs,
-    jitterMs: sample.jitterMs,
+    jitterMs: audioJitter ?? sample.jitterMs,
     slowLinks: sample.slowLinks,
   };
 }

@@ -14,23 +14,31 @@ export { LADDER_LEVELS, type LadderChange, type LadderLevel } from './types.js';
  * Tuning of the ladder. Stepping up takes a longer clean run than stepping down takes congestion
  * (hysteresis); after a step down the ladder waits for the new layer to arrive and the queues to
  * drain before judging again (layer switches under loss took 1-6 s); a level that is merely lossy
- * is probed upwards now and then, and a probe that fails doubles the wait (no flapping).
+ * is probed upwards now and then. A step up that fails doubles the wait for that level only, and
+ * the doubling wears off with time: a marginal link is retried about once a minute, while a link
+ * that recovered is not held back by what failed minutes ago.
  */
 export const LADDER_THRESHOLDS = Object.freeze({
   /** Congested samples in a row that step down once. */
   downAfter: 2,
+  /** Congested samples in a row that step from low-fps to audio only: the last video is worth more evidence. */
+  audioAfter: 3,
+  /** Loss (percent, averaged) that takes video away altogether: random loss alone rarely reaches it. */
+  audioLossPercent: 25,
   /** Clean samples in a row that step up once (times the backoff). */
-  upAfter: 8,
+  upAfter: 6,
   /** After a step down, congestion is not judged for this long. */
   holdAfterDownMs: 2500,
-  /** After a step up, a video stall is not judged for this long (the layer's keyframe is on its way). */
-  holdAfterUpMs: 3000,
+  /** After a step up, stalls, freezes and jitter are not judged for this long: the switch itself causes them. */
+  holdAfterUpMs: 6000,
   /** Without a clean run, probe one step up after this long at one level (times the backoff). */
   probeAfterMs: 20000,
   /** A step down this soon after a step up means the step up failed: the backoff doubles. */
   failWindowMs: 8000,
-  /** The backoff never grows beyond this factor. */
+  /** The backoff of a level never grows beyond this factor. */
   maxBackoff: 8,
+  /** A level's backoff halves for every this long without a failed step up into it. */
+  backoffDecayMs: 60000,
   /** A Janus downlink slowlink with at least this many lost packets counts as congestion. */
   slowlinkLost: 20,
   /** What each level needs (kbit/s, video and audio), compared with the estimated available bitrate. */
@@ -72,7 +80,8 @@ export class DownlinkLadder {
   private now = 0;
   private changedAt = 0;
   private lastChange: LadderChange | undefined;
-  private backoff = 1;
+  /** Per level: how much longer stepping up into it waits, since a step up into it failed at `at`. */
+  private readonly backoff = new Map<LadderLevel, { factor: number; at: number }>();
 
   constructor(private readonly thresholds: LadderThresholds = LADDER_THRESHOLDS) {}
 
@@ -88,24 +97,26 @@ export class DownlinkLadder {
     if (verdict.kind === 'congested') {
       this.clean = 0;
       if (this.lastChange?.direction === 'down' && sinceChange < t.holdAfterDownMs) return undefined;
-      if (++this.congested < t.downAfter || index === LADDER_LEVELS.length - 1) return undefined;
+      const needed = this.level === 'low-fps' ? t.audioAfter : t.downAfter;
+      if (++this.congested < needed || index === LADDER_LEVELS.length - 1) return undefined;
       const failedUp = this.lastChange?.direction === 'up' && sinceChange < t.failWindowMs;
-      if (failedUp) this.backoff = Math.min(t.maxBackoff, this.backoff * 2);
+      if (failedUp) {
+        this.backoff.set(this.level, { factor: Math.min(t.maxBackoff, this.factor(this.level) * 2), at: this.now });
+      }
       const trigger = failedUp && this.lastChange?.trigger === 'probe' ? 'probe-failed' : verdict.trigger;
       return this.move(index + 1, 'down', trigger, metrics);
     }
     this.congested = 0;
     if (index === 0) {
-      // Stable at the top: the next trouble starts from a clean slate.
-      if (sinceChange >= t.failWindowMs) this.backoff = 1;
       this.clean = 0;
       return undefined;
     }
-    if (verdict.kind === 'clean' && ++this.clean >= t.upAfter * this.backoff) {
+    const factor = this.factor(LADDER_LEVELS[index - 1]!);
+    if (verdict.kind === 'clean' && ++this.clean >= t.upAfter * factor) {
       return this.move(index - 1, 'up', 'recovered', metrics);
     }
     if (verdict.kind === 'hold') this.clean = 0;
-    if (sinceChange >= t.probeAfterMs * this.backoff) return this.move(index - 1, 'up', 'probe', metrics);
+    if (sinceChange >= t.probeAfterMs * factor) return this.move(index - 1, 'up', 'probe', metrics);
     return undefined;
   }
 
@@ -115,7 +126,15 @@ export class DownlinkLadder {
     this.clean = 0;
     this.changedAt = this.now;
     this.lastChange = undefined;
-    this.backoff = 1;
+    this.backoff.clear();
+  }
+
+  /** The backoff of stepping up into `level` now. */
+  private factor(level: LadderLevel): number {
+    const backoff = this.backoff.get(level);
+    if (!backoff) return 1;
+    const halvings = Math.floor((this.now - backoff.at) / this.thresholds.backoffDecayMs);
+    return Math.max(1, backoff.factor / 2 ** halvings);
   }
 
   private move(index: number, direction: 'up' | 'down', trigger: LadderTrigger, metrics: LadderMetrics): LadderChange {
@@ -137,7 +156,9 @@ export class DownlinkLadder {
     if (this.level !== 'audio' && !justUp && SEVERE.includes(severity('no-video'))) {
       return { kind: 'congested', trigger: 'stall' };
     }
-    if (severity('loss') === 'bad') return { kind: 'congested', trigger: 'loss' };
+    const loss = sample.diagnosis.find((d) => d.code === 'loss');
+    const heavy = toAudio ? (loss?.value ?? sample.lossPercent ?? 0) >= t.audioLossPercent : loss?.severity === 'bad';
+    if (loss && heavy) return { kind: 'congested', trigger: 'loss' };
     if (SEVERE.includes(severity('rtt'))) return { kind: 'congested', trigger: 'rtt' };
     const lost = (sample.slowLinks ?? []).filter((s) => !s.uplink).reduce((sum, s) => sum + s.lost, 0);
     if (lost >= t.slowlinkLost) return { kind: 'congested', trigger: 'slowlink' };
@@ -145,10 +166,14 @@ export class DownlinkLadder {
     if (sample.availableKbps !== undefined && need > 0 && sample.availableKbps < need) {
       return { kind: 'congested', trigger: 'bitrate' };
     }
-    if (!toAudio && this.level !== 'audio') {
+    if (!toAudio && this.level !== 'audio' && !justUp) {
       if (SEVERE.includes(severity('jitter'))) return { kind: 'congested', trigger: 'jitter' };
-      if (severity('freeze') !== 'good') return { kind: 'congested', trigger: 'freeze' };
+      // A freeze on a link without loss, delay or jitter is the device's (decoder, CPU): it holds.
+      const linkTrouble = (['loss', 'rtt', 'jitter'] as const).some((code) => severity(code) !== 'good');
+      if (severity('freeze') !== 'good' && linkTrouble) return { kind: 'congested', trigger: 'freeze' };
     }
+    // What the switch itself causes is not judged, but it is no evidence of a clean link either.
+    if (justUp && (['no-video', 'freeze'] as const).some((code) => severity(code) !== 'good')) return { kind: 'hold' };
     const network: DiagnosisCode[] = ['loss', 'rtt', 'jitter', 'freeze'];
     if (network.some((code) => severity(code) !== 'good')) return { kind: 'hold' };
     return { kind: 'clean' };

@@ -4,6 +4,7 @@
 // Without root (no namespaces) the scenarios are skipped, loudly, never passed.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { chromiumArgs } from '../chromium.mjs';
 import { NetnsUnavailable, createTopology, type NamespacedStack, type Topology } from '../netns.mjs';
@@ -19,11 +20,18 @@ interface Reading {
   freezes: number;
   quality: string;
   badge: boolean;
+  /** The viewer's own diagnosis codes (for the log: what held the ladder). */
+  diagnosis: string;
 }
 
 /** What test/e2e/pages/tag.html and startReadings() put on the viewer page's window. */
 interface ViewerWindow {
-  element: HTMLElement & { state: string; peerConnection?: RTCPeerConnection; currentQuality: string };
+  element: HTMLElement & {
+    state: string;
+    peerConnection?: RTCPeerConnection;
+    currentQuality: string;
+    stats?: { diagnosis: Array<{ code: string; severity: string }> };
+  };
   events: Array<{ type: string; detail: Record<string, unknown>; time: number }>;
   readings: Reading[];
 }
@@ -59,6 +67,7 @@ function startReadings(): void {
       freezes: 0,
       quality: w.element.currentQuality,
       badge: Boolean(w.element.shadowRoot?.querySelector('[part~="audio-only"]')),
+      diagnosis: (w.element.stats?.diagnosis ?? []).map((d) => `${d.code}:${d.severity}`).join(','),
     };
     const report = await w.element.peerConnection?.getStats();
     report?.forEach((entry) => {
@@ -157,6 +166,31 @@ async function holds(
   );
 }
 
+/** The ladder's moves since `since`, e.g. "medium(rtt)@1.2s low(freeze)@4.0s", for the log. */
+function ladderMoves(page: Page, since: number): Promise<string> {
+  return page.evaluate(
+    (since) =>
+      (window as unknown as ViewerWindow).events
+        .filter((e) => e.type === 'janus-quality' && e.time >= since && e.detail['trigger'])
+        .map(
+          (e) =>
+            `${String(e.detail['level'])}(${String(e.detail['trigger'])})@${((e.time - since) / 1000).toFixed(1)}s`,
+        )
+        .join(' '),
+    since,
+  );
+}
+
+/** How often each diagnosis showed in readings before `until` (the sampler's, at 1 s; readings at 250 ms). */
+function diagnoses(list: Reading[], until: number): string {
+  const counts = new Map<string, number>();
+  for (const r of list) {
+    if (r.t > until) break;
+    for (const code of r.diagnosis.split(',').filter(Boolean)) counts.set(code, (counts.get(code) ?? 0) + 1);
+  }
+  return [...counts].map(([code, n]) => `${code}×${n}`).join(' ') || 'none';
+}
+
 describe('audio first under a real impaired network (network namespaces)', () => {
   let stack: NamespacedStack;
   let publisherBrowser: Browser;
@@ -192,6 +226,10 @@ describe('audio first under a real impaired network (network namespaces)', () =>
   });
 
   after(async () => {
+    // `npm run bench` reads the measurements from here.
+    if (process.env['IMPAIRMENT_RESULTS']) {
+      writeFileSync(process.env['IMPAIRMENT_RESULTS'], JSON.stringify({ audioFirst: run.results, off: run.off }));
+    }
     await viewerBrowser?.close().catch(() => {});
     await publisherBrowser?.close().catch(() => {});
     await stack?.stop();
@@ -229,7 +267,12 @@ describe('audio first under a real impaired network (network namespaces)', () =>
   });
 
   /** The audio-first viewer carried from scenario to scenario, and what was measured on it. */
-  const run: { page?: Page; audioRate?: number; results: Record<string, number> } = { results: {} };
+  const run: {
+    page?: Page;
+    audioRate?: number;
+    results: Record<string, number>;
+    off: Record<string, number | null>;
+  } = { results: {}, off: {} };
 
   async function baseline(page: Page): Promise<number> {
     const since = await pageNow(page);
@@ -254,7 +297,10 @@ describe('audio first under a real impaired network (network namespaces)', () =>
         (r) => r.width > 0 && r.width < WIDTH.high,
         '4 s of a lower layer decoding',
         30000,
-      );
+      ).catch(async (error: unknown) => {
+        console.log(`[impairment] 1: ladder ${await ladderMoves(page, t0)}`);
+        throw error;
+      });
       const span = (await readings(page, start)).filter((r) => r.t <= start + 4000);
       const impairedAudio = rate(span, (r) => r.audioPackets);
       const fps = rate(span, (r) => r.frames);
@@ -263,6 +309,7 @@ describe('audio first under a real impaired network (network namespaces)', () =>
       console.log(
         `[impairment] 1: steady lower layer ${Math.round(start - t0)} ms after the cap; audio ${impairedAudio.toFixed(1)} pkt/s vs ${audioRate.toFixed(1)} unimpaired; ${fps.toFixed(1)} fps; ${freezes} freezes in 4 s`,
       );
+      console.log(`[impairment] 1: ladder ${await ladderMoves(page, t0)}`);
       assert.ok(
         impairedAudio >= audioRate * 0.8,
         `audio ${impairedAudio.toFixed(1)} pkt/s vs ${audioRate.toFixed(1)} unimpaired`,
@@ -291,6 +338,7 @@ describe('audio first under a real impaired network (network namespaces)', () =>
     console.log(
       `[impairment] 2: audio only ${Math.round(start - t1)} ms after the 60 kbit/s cap; audio ${audio.toFixed(1)} pkt/s vs ${run.audioRate.toFixed(1)} unimpaired`,
     );
+    console.log(`[impairment] 2: ladder ${await ladderMoves(page, t1)}`);
     assert.ok(
       audio >= run.audioRate * 0.7,
       `audio ${audio.toFixed(1)} pkt/s vs ${run.audioRate.toFixed(1)} unimpaired`,
@@ -318,7 +366,11 @@ describe('audio first under a real impaired network (network namespaces)', () =>
         (r) => r.width === WIDTH.high && !r.badge,
         '3 s of the top layer again',
         90000,
-      );
+      ).catch(async (error: unknown) => {
+        console.log(`[impairment] 3: ladder ${await ladderMoves(page, t2)}`);
+        console.log(`[impairment] 3: diagnoses while climbing ${diagnoses(await readings(page, t2), Infinity)}`);
+        throw error;
+      });
       run.results['topAfterMs'] = start - t2;
       const span = await until(
         async () => {
@@ -330,6 +382,7 @@ describe('audio first under a real impaired network (network namespaces)', () =>
         SAMPLE_MS,
       );
       const layerSwitches = switches(span);
+      run.results['switchesPerMinute'] = (layerSwitches * 60) / STEADY_S;
       const moves = await page.evaluate(
         (since) =>
           (window as unknown as ViewerWindow).events.filter((e) => e.type === 'janus-quality' && e.time >= since)
@@ -339,6 +392,8 @@ describe('audio first under a real impaired network (network namespaces)', () =>
       console.log(
         `[impairment] 3: top layer ${Math.round(start - t2)} ms after removal; ${layerSwitches} layer switches and ${moves} quality events in the next ${STEADY_S} s`,
       );
+      console.log(`[impairment] 3: ladder ${await ladderMoves(page, t2)}`);
+      console.log(`[impairment] 3: diagnoses while climbing ${diagnoses(await readings(page, t2), start)}`);
       assert.equal(layerSwitches, 0, 'no layer switch once back at the top');
       assert.equal(moves, 0, 'no janus-quality event once back at the top');
       await page.context().close();
@@ -363,6 +418,16 @@ describe('audio first under a real impaired network (network namespaces)', () =>
       `[impairment] 5 (degradation=off): ${found === undefined ? 'no' : 'a'} steady window within ${deadline} ms; ${fps.toFixed(1)} fps, ${freezes} freezes, audio ${audio.toFixed(1)} pkt/s after the cap`,
     );
     assert.equal(found, undefined, 'without the policy the video never decodes steadily under the cap');
+    Object.assign(run.off, {
+      steadyAfterMs: found === undefined ? null : found - t0,
+      impairedAudio: audio,
+      fps,
+      freezes,
+    });
+    const t2 = await pageNow(page);
+    net!.clear();
+    const back = await steady(page, t2, 3, (r) => r.width === WIDTH.high, '3 s of the top layer again', 30000);
+    run.off['topAfterMs'] = back - t2;
     const ours = run.results['fps'];
     if (ours !== undefined)
       assert.ok(fps < ours * 0.5, `off: ${fps.toFixed(1)} fps vs audio-first ${ours.toFixed(1)} fps`);

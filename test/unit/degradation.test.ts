@@ -14,9 +14,17 @@ const good: LadderInput = { diagnosis: [] };
 const congested: LadderInput = { diagnosis: [{ code: 'rtt', severity: 'poor' }], rttMs: 420 };
 /** Random loss that does not shrink with the layer. */
 const lossy: LadderInput = { diagnosis: [{ code: 'loss', severity: 'poor' }], lossPercent: 10 };
-const heavyLoss: LadderInput = { diagnosis: [{ code: 'loss', severity: 'bad' }], lossPercent: 30 };
+const heavyLoss: LadderInput = { diagnosis: [{ code: 'loss', severity: 'bad', value: 30 }], lossPercent: 30 };
+/** Bad loss, yet short of what takes video away altogether. */
+const badLoss: LadderInput = { diagnosis: [{ code: 'loss', severity: 'bad', value: 18 }], lossPercent: 18 };
 const fair: LadderInput = { diagnosis: [{ code: 'jitter', severity: 'fair' }] };
-const frozen: LadderInput = { diagnosis: [{ code: 'freeze', severity: 'fair' }] };
+/** Freezes on a link that loses a few packets. */
+const frozen: LadderInput = {
+  diagnosis: [
+    { code: 'freeze', severity: 'fair' },
+    { code: 'loss', severity: 'fair' },
+  ],
+};
 const jittery: LadderInput = { diagnosis: [{ code: 'jitter', severity: 'poor' }] };
 const stopped: LadderInput = {
   diagnosis: [
@@ -117,9 +125,20 @@ describe('DownlinkLadder', () => {
     // Fewer samples than a probe waits for: only the judgement of freezes and jitter is under test.
     expect(changes(f.feed(frozen, 10))).to.deep.equal([]);
     expect(changes(f.feed(jittery, 8))).to.deep.equal([]);
+    expect(changes(new Feeder().feed(badLoss, 2)).map((c) => c.level)).to.deep.equal(['medium']);
+    const lossy18 = new Feeder();
+    lossy18.until(congested, 'low-fps');
+    expect(changes(lossy18.feed(badLoss, 10))).to.deep.equal([]);
     const down = new Feeder();
     down.until(congested, 'low-fps');
-    expect(down.until(heavyLoss, 'audio')).to.be.below(8);
+    expect(changes(down.feed(heavyLoss, LADDER_THRESHOLDS.audioAfter + 2))).to.have.length(1);
+    expect(down.ladder.level).to.equal('audio');
+  });
+
+  it('holds on a freeze without loss, delay or jitter (the device, not the link)', () => {
+    const f = new Feeder();
+    expect(changes(f.feed({ diagnosis: [{ code: 'freeze', severity: 'fair' }] }, 10))).to.deep.equal([]);
+    expect(f.ladder.level).to.equal('high');
   });
 
   it('comes back from audio only: the video it stopped itself (no-video) and cpu do not count', () => {
@@ -163,7 +182,9 @@ describe('DownlinkLadder', () => {
     expect(f.ladder.level).to.equal('low');
     const gaps = ups.slice(1).map((at, i) => at - ups[i]!);
     for (let i = 1; i < gaps.length; i++) expect(gaps[i]).to.be.at.least(gaps[i - 1]!);
-    expect(ups.length).to.be.at.most(12);
+    // Once the backoff reached its ceiling: about one retry a minute, not one every few seconds.
+    expect(gaps.at(-1)).to.be.at.least(45);
+    expect(ups.length).to.be.at.most(14);
     // At the ceiling of the backoff it still retries, so it always recovers when the link does.
     expect(ups.at(-1)).to.be.above(400);
   });
