@@ -1,3 +1,4 @@
+import { StepLadder, type OwnTrigger, type Verdict } from './ladder.js';
 import type { DiagnosisCode, QualityLevel } from './quality.js';
 import {
   LADDER_LEVELS,
@@ -60,7 +61,8 @@ export interface LadderInput {
   slowLinks?: ReadonlyArray<{ uplink: boolean; lost: number }> | undefined;
 }
 
-type Verdict = { kind: 'congested'; trigger: LadderTrigger } | { kind: 'hold' } | { kind: 'clean' };
+/** The inputs that step the downlink ladder down. */
+type CongestionTrigger = Exclude<LadderTrigger, OwnTrigger>;
 
 const SEVERE: readonly QualityLevel[] = ['poor', 'bad'];
 
@@ -73,85 +75,29 @@ const SEVERE: readonly QualityLevel[] = ['poor', 'bad'];
  * layer, so stepping down for it would end in audio only on a link that carries video fine.
  * Audio only needs stronger evidence than a freeze or jitter, which loss alone can cause.
  */
-export class DownlinkLadder {
-  level: LadderLevel = 'high';
-  private congested = 0;
-  private clean = 0;
-  private now = 0;
-  private changedAt = 0;
-  private lastChange: LadderChange | undefined;
-  /** Per level: how much longer stepping up into it waits, since a step up into it failed at `at`. */
-  private readonly backoff = new Map<LadderLevel, { factor: number; at: number }>();
-
-  constructor(private readonly thresholds: LadderThresholds = LADDER_THRESHOLDS) {}
+export class DownlinkLadder extends StepLadder<LadderLevel, CongestionTrigger, LadderInput, LadderMetrics> {
+  constructor(private readonly thresholds: LadderThresholds = LADDER_THRESHOLDS) {
+    super(LADDER_LEVELS, thresholds);
+  }
 
   /** Feeds one sample; returns the move when the level changed, else undefined. */
-  observe(sample: LadderInput): LadderChange | undefined {
-    this.now = sample.timestamp ?? this.now + 1000;
-    const t = this.thresholds;
-    const index = LADDER_LEVELS.indexOf(this.level);
-    const verdict = this.judge(sample);
-    const metrics = metricsOf(sample);
-    const sinceChange = this.now - this.changedAt;
-
-    if (verdict.kind === 'congested') {
-      this.clean = 0;
-      if (this.lastChange?.direction === 'down' && sinceChange < t.holdAfterDownMs) return undefined;
-      const needed = this.level === 'low-fps' ? t.audioAfter : t.downAfter;
-      if (++this.congested < needed || index === LADDER_LEVELS.length - 1) return undefined;
-      const failedUp = this.lastChange?.direction === 'up' && sinceChange < t.failWindowMs;
-      if (failedUp) {
-        this.backoff.set(this.level, { factor: Math.min(t.maxBackoff, this.factor(this.level) * 2), at: this.now });
-      }
-      const trigger = failedUp && this.lastChange?.trigger === 'probe' ? 'probe-failed' : verdict.trigger;
-      return this.move(index + 1, 'down', trigger, metrics);
-    }
-    this.congested = 0;
-    if (index === 0) {
-      this.clean = 0;
-      return undefined;
-    }
-    const factor = this.factor(LADDER_LEVELS[index - 1]!);
-    if (verdict.kind === 'clean' && ++this.clean >= t.upAfter * factor) {
-      return this.move(index - 1, 'up', 'recovered', metrics);
-    }
-    if (verdict.kind === 'hold') this.clean = 0;
-    if (sinceChange >= t.probeAfterMs * factor) return this.move(index - 1, 'up', 'probe', metrics);
-    return undefined;
+  override observe(sample: LadderInput): LadderChange | undefined {
+    return super.observe(sample);
   }
 
-  reset(): void {
-    this.level = 'high';
-    this.congested = 0;
-    this.clean = 0;
-    this.changedAt = this.now;
-    this.lastChange = undefined;
-    this.backoff.clear();
+  protected override downAfter(): number {
+    return this.level === 'low-fps' ? this.thresholds.audioAfter : this.thresholds.downAfter;
   }
 
-  /** The backoff of stepping up into `level` now. */
-  private factor(level: LadderLevel): number {
-    const backoff = this.backoff.get(level);
-    if (!backoff) return 1;
-    const halvings = Math.floor((this.now - backoff.at) / this.thresholds.backoffDecayMs);
-    return Math.max(1, backoff.factor / 2 ** halvings);
+  protected override metricsOf(sample: LadderInput): LadderMetrics {
+    return metricsOf(sample);
   }
 
-  private move(index: number, direction: 'up' | 'down', trigger: LadderTrigger, metrics: LadderMetrics): LadderChange {
-    const change: LadderChange = { level: LADDER_LEVELS[index]!, previous: this.level, direction, trigger, metrics };
-    this.level = change.level;
-    this.congested = 0;
-    this.clean = 0;
-    this.changedAt = this.now;
-    this.lastChange = change;
-    return change;
-  }
-
-  private judge(sample: LadderInput): Verdict {
+  protected override judge(sample: LadderInput): Verdict<CongestionTrigger> {
     const t = this.thresholds;
     const severity = (code: DiagnosisCode) => sample.diagnosis.find((d) => d.code === code)?.severity ?? 'good';
     const toAudio = this.level === 'low-fps';
-    const justUp = this.lastChange?.direction === 'up' && this.now - this.changedAt < t.holdAfterUpMs;
+    const justUp = this.justUp;
     // The video we stopped ourselves (audio only), or whose new layer is still on its way, is no stall.
     if (this.level !== 'audio' && !justUp && SEVERE.includes(severity('no-video'))) {
       return { kind: 'congested', trigger: 'stall' };
