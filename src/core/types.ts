@@ -35,3 +35,32 @@ export interface LadderChange {
   trigger: LadderTrigger;
   metrics: LadderMetrics;
 }
+
+/**
+ * The publisher's uplink ladder, top to bottom: every layer; the total bitrate capped; the top
+ * simulcast layer dropped; only the low layer; the low layer at a lower frame rate; audio only.
+ */
+export const UPLINK_LEVELS = ['full', 'capped', 'two-layers', 'one-layer', 'low-fps', 'audio'] as const;
+export type UplinkLevel = (typeof UPLINK_LEVELS)[number];
+
+/** What moved the publisher's ladder. */
+export type UplinkTrigger =
+  'bandwidth' | 'loss' | 'rtt' | 'bitrate' | 'slowlink' | 'recovered' | 'probe' | 'probe-failed';
+
+/** The sender-side measurements behind an uplink move. */
+export interface UplinkMetrics {
+  lossPercent?: number | undefined;
+  rttMs?: number | undefined;
+  availableKbps?: number | undefined;
+  qualityLimitationReason?: string | undefined;
+  slowlinkLost?: number | undefined;
+}
+
+/** One move of the publisher's ladder. */
+export interface UplinkChange {
+  level: UplinkLevel;
+  previous: UplinkLevel;
+  direction: 'up' | 'down';
+  trigger: UplinkTrigger;
+  metrics: UplinkMetrics;
+}
