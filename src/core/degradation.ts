@@ -25,7 +25,7 @@ export const LADDER_THRESHOLDS = Object.freeze({
   /** Congested samples in a row that step from low-fps to audio only: the last video is worth more evidence. */
   audioAfter: 3,
   /** Loss (percent, averaged) that takes video away altogether: random loss alone rarely reaches it. */
-  audioLossPercent: 25,
+  audioLossPercent: 35,
   /** Clean samples in a row that step up once (times the backoff). */
   upAfter: 6,
   /** After a step down, congestion is not judged for this long. */

@@ -14,7 +14,7 @@ const good: LadderInput = { diagnosis: [] };
 const congested: LadderInput = { diagnosis: [{ code: 'rtt', severity: 'poor' }], rttMs: 420 };
 /** Random loss that does not shrink with the layer. */
 const lossy: LadderInput = { diagnosis: [{ code: 'loss', severity: 'poor' }], lossPercent: 10 };
-const heavyLoss: LadderInput = { diagnosis: [{ code: 'loss', severity: 'bad', value: 30 }], lossPercent: 30 };
+const heavyLoss: LadderInput = { diagnosis: [{ code: 'loss', severity: 'bad', value: 40 }], lossPercent: 40 };
 /** Bad loss, yet short of what takes video away altogether. */
 const badLoss: LadderInput = { diagnosis: [{ code: 'loss', severity: 'bad', value: 18 }], lossPercent: 18 };
 const fair: LadderInput = { diagnosis: [{ code: 'jitter', severity: 'fair' }] };
