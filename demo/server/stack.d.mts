@@ -13,6 +13,8 @@ export interface StackOptions {
   turnUser?: string;
   turnSecret?: string;
   hostAddress?: string;
+  /** Where Janus WebSockets listens (default 127.0.0.1; 0.0.0.0 to be reached from another network namespace). */
+  wsListenAddress?: string;
   timeoutMs?: number;
   keepFolder?: boolean;
   handleSignals?: boolean;

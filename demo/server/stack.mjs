@@ -211,6 +211,8 @@ function turnUrls(port) {
  * @property {string} [turnRelayRange]  @property {string} [turnRestRelayRange]
  * @property {string} [turnUser] "user:password"  @property {string} [turnSecret]
  * @property {string} [hostAddress]  @property {number} [timeoutMs]  @property {boolean} [keepFolder]
+ * @property {string} [wsListenAddress='127.0.0.1'] where Janus WebSockets listens: '0.0.0.0' lets a
+ *   browser in another network namespace reach it over a veth pair (the impairment tests do)
  * @property {boolean} [handleSignals=true] on SIGINT/SIGTERM/SIGHUP stop the stack (then die by
  *   that signal if nobody else listens for it); pass false when you handle signals yourself.
  * @property {(msg: string) => void} [log] progress messages (default: silent)
@@ -256,6 +258,7 @@ export async function startStack(options = {}) {
     HOST_ADDRESS: cfg.hostAddress,
     RTP_RANGE: cfg.rtpRange.join('-'),
     WS_PORT: cfg.wsPort,
+    WS_IP: cfg.wsListenAddress,
     HTTP_PORT: cfg.httpPort,
     ADMIN_PORT: cfg.adminPort,
     PLUGINS_DISABLE: soFilesExcept(path.join(libDir, 'plugins'), ['libjanus_videoroom.so']),
@@ -481,7 +484,9 @@ function resolveConfig(o) {
     timeoutMs: parseIntIn(pick('timeoutMs', 'STACK_TIMEOUT_MS'), 100, 10 * 60 * 1000, 'STACK_TIMEOUT_MS'),
     keepFolder: Boolean(o.keepFolder ?? ['1', 'true', 'yes'].includes((env('STACK_KEEP_FOLDER') ?? '').toLowerCase())),
     handleSignals: o.handleSignals ?? true,
+    wsListenAddress: o.wsListenAddress ?? LOOPBACK,
   };
+  if (net.isIPv4(cfg.wsListenAddress) !== true) throw new Error(`wsListenAddress must be an IPv4 address, got "${cfg.wsListenAddress}"`);
   const user = String(pick('turnUser', 'TURN_USER'));
   const colon = user.indexOf(':');
   if (colon <= 0 || colon === user.length - 1)

@@ -17,10 +17,11 @@ const TYPES = {
 };
 
 /**
- * @param {{ root: string, port?: number, turn?: { urls: string[], secret: string }, json?: Record<string, unknown> }} options
+ * @param {{ root: string, port?: number, host?: string, turn?: { urls: string[], secret: string }, json?: Record<string, unknown> }} options
+ *   host: where to listen (default loopback; the impairment suite listens on a namespace's veth address)
  * @returns {Promise<{ url: string, close(): Promise<void> }>}
  */
-export async function startStaticServer({ root, port = 0, turn, json = {} }) {
+export async function startStaticServer({ root, port = 0, host = '127.0.0.1', turn, json = {} }) {
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname === '/turn-credentials' && turn) {
@@ -49,7 +50,7 @@ export async function startStaticServer({ root, port = 0, turn, json = {} }) {
       response.writeHead(404).end('not found');
     }
   });
-  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise((resolve) => server.listen(port, host, resolve));
   const address = server.address();
   return {
     url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`,

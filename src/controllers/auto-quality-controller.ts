@@ -1,29 +1,36 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { DownlinkLadder, capQuality } from '../core/degradation.js';
+import { DownlinkLadder, capQuality, type LadderInput } from '../core/degradation.js';
 import { autoQuality } from '../core/layer-policy.js';
+import { QUALITY_THRESHOLDS, levelOf } from '../core/quality.js';
 import type { Quality, RoomViewer, WatchedFeed } from '../core/room-viewer.js';
-import type { StatsSampler } from '../core/stats-sampler.js';
+import type { LiveStatsSample, StatsSampler } from '../core/stats-sampler.js';
+import type { DegradationMode, LadderChange, LadderLevel } from '../core/types.js';
 
-/** What `quality="auto"` needs from its viewer element. */
+/** What `quality="auto"` and the downlink ladder need from their viewer element. */
 export interface AutoQualityHost extends ReactiveControllerHost {
   readonly quality: string;
+  readonly degradation: DegradationMode;
   readonly feeds: readonly WatchedFeed[];
   readonly renderRoot: HTMLElement | DocumentFragment;
   readonly viewer: RoomViewer | undefined;
   readonly sampler: StatsSampler;
+  /** The ladder moved (fired as `janus-quality` with direction, trigger and metrics). */
+  ladderChanged(change: LadderChange, quality: Quality): void;
 }
 
 /**
  * `quality="auto"`: each tile gets the smallest simulcast layer that fills it, no video while it
- * is out of view or the tab is hidden, and at most what the measured downlink allows (audio first,
- * with hysteresis). Switching waits for a tile's first frame, so it never delays that frame.
+ * is out of view or the tab is hidden. With `degradation="audio-first"` (the default) the measured
+ * downlink caps every tile, a manual `quality` included (it is a ceiling): high, medium, low, low
+ * at half the frame rate, audio only, and back. Switching waits for a tile's first frame, so it
+ * never delays that frame.
  */
 export class AutoQualityController implements ReactiveController {
   private readonly widths = new Map<string, number>();
   private readonly visible = new Map<string, boolean>();
   private readonly playing = new Set<string>();
   /** What was last asked per feed, and whether the downlink capped it. */
-  private readonly asked = new Map<string, { quality: Quality; capped: boolean }>();
+  private readonly asked = new Map<string, { quality: Quality; temporal: number; capped: boolean }>();
   private readonly ladder = new DownlinkLadder();
   private resizeObserver: ResizeObserver | undefined;
   private intersectionObserver: IntersectionObserver | undefined;
@@ -32,10 +39,20 @@ export class AutoQualityController implements ReactiveController {
   constructor(private readonly host: AutoQualityHost) {
     host.addController(this);
     host.sampler.on('sample', (sample) => {
-      if (this.host.quality !== 'auto' || !this.ladder.observe(sample)) return;
-      host.sampler.setDegradation(this.ladder.step === 'none' ? undefined : this.ladder.step);
+      if (this.host.degradation === 'off') return;
+      const change = this.ladder.observe(ladderInput(sample));
+      if (!change) return;
+      host.sampler.setDegradation(change.level === 'high' ? undefined : `${change.level} (${change.trigger})`);
       this.apply();
+      const first = this.host.feeds[0];
+      const quality = first ? (this.asked.get(String(first.feedId))?.quality ?? this.ceiling()) : this.ceiling();
+      host.ladderChanged(change, quality);
     });
+  }
+
+  /** The ladder's level (`high` when nothing is held down). */
+  get level(): LadderLevel {
+    return this.ladder.level;
   }
 
   hostConnected(): void {
@@ -70,17 +87,20 @@ export class AutoQualityController implements ReactiveController {
     }
   }
 
-  /** The element's `quality` changed: auto samples the downlink (for the ladder) and re-decides. */
+  /** `quality` or `degradation` changed: sample the downlink while either needs it, and re-decide. */
   qualityChanged(): void {
     this.asked.clear();
-    if (this.host.quality === 'auto') {
+    const ladderOn = this.host.degradation !== 'off';
+    if (!ladderOn) {
+      this.ladder.reset();
+      this.host.sampler.setDegradation(undefined);
+    }
+    if (this.host.quality === 'auto' || ladderOn) {
       this.releaseSampling ??= this.host.sampler.retain();
       this.apply();
     } else {
       this.releaseSampling?.();
       this.releaseSampling = undefined;
-      this.ladder.reset();
-      this.host.sampler.setDegradation(undefined);
     }
   }
 
@@ -109,27 +129,65 @@ export class AutoQualityController implements ReactiveController {
     this.playing.delete(key);
   }
 
+  /** A manual `quality`, else `high`: what the ladder caps. */
+  private ceiling(): Quality {
+    return this.host.quality === 'auto' ? 'high' : (this.host.quality as Quality);
+  }
+
   private readonly apply = (): void => {
     const viewer = this.host.viewer;
-    if (!viewer || this.host.quality !== 'auto') return;
+    if (!viewer) return;
+    const auto = this.host.quality === 'auto';
+    const level = this.host.degradation === 'off' ? 'high' : this.ladder.level;
     for (const feed of this.host.feeds) {
       const key = String(feed.feedId);
       const width = this.widths.get(key);
-      if (width === undefined || !this.playing.has(key)) continue;
+      if (!this.playing.has(key) || (auto && width === undefined)) continue;
       const inView = document.visibilityState !== 'hidden' && this.visible.get(key) !== false;
-      const fits = autoQuality(width, devicePixelRatio, inView);
-      const quality = capQuality(fits, this.ladder.step);
+      const fits = auto ? autoQuality(width!, devicePixelRatio, inView) : this.ceiling();
+      const { quality, temporal } = capQuality(fits, level);
       const previous = this.asked.get(key);
-      if (quality === previous?.quality) continue;
-      const capped = quality !== fits;
-      this.asked.set(key, { quality, capped });
+      const capped = quality !== fits || temporal !== 2;
+      // A manual quality is applied by the element itself; the controller only steps below it.
+      if (!previous && !auto && !capped) {
+        this.asked.set(key, { quality, temporal, capped });
+        continue;
+      }
+      if (quality === previous?.quality && temporal === previous.temporal) continue;
+      this.asked.set(key, { quality, temporal, capped });
       const reason =
         capped || previous?.capped
           ? 'network'
-          : quality === 'audio' || previous?.quality === 'audio'
-            ? 'visibility'
-            : 'size';
-      void viewer.setQuality(feed.feedId, quality, reason);
+          : !auto
+            ? 'manual'
+            : quality === 'audio' || previous?.quality === 'audio'
+              ? 'visibility'
+              : 'size';
+      void viewer.setQuality(feed.feedId, quality, reason, temporal).catch(() => {});
     }
+  };
+}
+
+/**
+ * The ladder's view of a stats sample. Jitter is judged on audio alone: when Janus drops temporal
+ * layers (low-fps) or switches layers, RTP timestamps of video jump and its interarrival jitter
+ * climbs on a clean link, which would keep the ladder from ever climbing back.
+ */
+function ladderInput(sample: LiveStatsSample): LadderInput {
+  const audioJitter = sample.audio.jitterMs;
+  const diagnosis =
+    audioJitter === undefined
+      ? sample.diagnosis
+      : [
+          ...sample.diagnosis.filter((d) => d.code !== 'jitter'),
+          { code: 'jitter' as const, severity: levelOf(audioJitter, QUALITY_THRESHOLDS.jitterMs), value: audioJitter },
+        ];
+  return {
+    timestamp: sample.timestamp,
+    diagnosis,
+    lossPercent: sample.lossPercent,
+    rttMs: sample.rttMs,
+    jitterMs: audioJitter ?? sample.jitterMs,
+    slowLinks: sample.slowLinks,
   };
 }

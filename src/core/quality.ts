@@ -175,7 +175,8 @@ function sideOf(direction: Direction): LinkSide {
   return direction === 'send' ? 'uplink' : direction === 'recv' ? 'downlink' : 'unknown';
 }
 
-function levelOf(value: number, t: LevelThresholds): QualityLevel {
+/** The level of a metric that grows worse as it grows. */
+export function levelOf(value: number, t: LevelThresholds): QualityLevel {
   if (value >= t.bad) return 'bad';
   if (value >= t.poor) return 'poor';
   if (value >= t.fair) return 'fair';

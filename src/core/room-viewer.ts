@@ -51,6 +51,13 @@ export interface RoomViewerEvents {
   layer: { feedId: FeedId; substream?: number | undefined; temporal?: number | undefined };
 }
 
+/** A choice of what to receive; `temporal` 0 halves the frame rate of the low layer (the ladder's low-fps). */
+interface Wanted {
+  quality: Quality;
+  reason: QualityReason;
+  temporal?: 0 | 1 | 2 | undefined;
+}
+
 interface Publisher {
   id: FeedId;
   display?: string | undefined;
@@ -70,9 +77,9 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
   private readonly offTeardown: Array<() => void> = [];
   /** Every publisher in the room, including those not watched (filter, max-feeds). */
   private readonly publishers = new Map<FeedId, Publisher>();
-  private readonly wanted = new Map<FeedId, { quality: Quality; reason: QualityReason }>();
+  private readonly wanted = new Map<FeedId, Wanted>();
   /** What feeds without a choice of their own receive (`quality` set for the whole element). */
-  private wantedForAll: { quality: Quality; reason: QualityReason } | undefined;
+  private wantedForAll: Wanted | undefined;
   /** Feeds being subscribed: their tracks may arrive before the subscription call returns. */
   private readonly pending = new Map<FeedId, WatchedFeed>();
 
@@ -258,7 +265,7 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
       }
       this.emit('feed-added', feed);
       const wanted = this.wanted.get(p.id) ?? this.wantedForAll;
-      if (wanted) void this.applyQuality(feed, wanted.quality, wanted.reason).catch(() => {});
+      if (wanted) void this.applyQuality(feed, wanted).catch(() => {});
     }
     this.emit('feeds', [...this.feeds.values()]);
     this.emit('pc', subscriber.pc);
@@ -283,16 +290,22 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
    * Chooses what to receive of one feed (or all): a simulcast layer, or `audio` to stop video
    * while audio continues. Holds until changed; applied again after reconnecting.
    */
-  async setQuality(feedId: FeedId | undefined, quality: Quality, reason: QualityReason): Promise<void> {
+  async setQuality(
+    feedId: FeedId | undefined,
+    quality: Quality,
+    reason: QualityReason,
+    temporal: 0 | 1 | 2 = 2,
+  ): Promise<void> {
+    const wanted: Wanted = { quality, reason, temporal };
     if (feedId === undefined) {
-      this.wantedForAll = { quality, reason };
+      this.wantedForAll = wanted;
       this.wanted.clear();
     } else {
-      this.wanted.set(feedId, { quality, reason });
+      this.wanted.set(feedId, wanted);
     }
     const targets =
       feedId === undefined ? [...this.feeds.values()] : [this.feeds.get(feedId)].filter((f) => f !== undefined);
-    await Promise.all(targets.map((feed) => this.applyQuality(feed, quality, reason))).catch((error: unknown) => {
+    await Promise.all(targets.map((feed) => this.applyQuality(feed, wanted))).catch((error: unknown) => {
       // Disposed or reconnecting meanwhile: the choice is kept and applied to the next subscription.
       if (!isAbortError(error) && this.state !== 'reconnecting' && this.state !== 'closed') throw error;
     });
@@ -302,7 +315,7 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
     return (this.wanted.get(feedId) ?? this.wantedForAll)?.reason ?? 'network';
   }
 
-  private async applyQuality(feed: WatchedFeed, quality: Quality, reason: QualityReason): Promise<void> {
+  private async applyQuality(feed: WatchedFeed, { quality, reason, temporal = 2 }: Wanted): Promise<void> {
     const subscriber = this.subscriber;
     if (!subscriber || feed.videoMid === undefined) return;
     if (quality === 'audio') {
@@ -314,7 +327,7 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
       return;
     }
     if (feed.quality === 'audio') await subscriber.configure(feed.videoMid, { send: true });
-    const switched = await subscriber.selectLayer(feed.videoMid, SUBSTREAM[quality], 2, this.signal);
+    const switched = await subscriber.selectLayer(feed.videoMid, SUBSTREAM[quality], temporal, this.signal);
     // Without simulcast Janus never reports a layer: the single layer is what arrives.
     if (!switched && feed.quality === 'audio') {
       feed.quality = quality;

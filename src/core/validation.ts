@@ -7,6 +7,7 @@ import type { AudioSource, VideoSource } from './media.js';
 import type { VideoCodec } from './publisher.js';
 import type { Quality, ViewerSettings } from './room-viewer.js';
 import type { FeedId } from './subscriber.js';
+import type { DegradationMode } from './types.js';
 
 /** The connection attributes shared by `<janus-publisher>` and `<janus-viewer>`, as written. */
 export interface ConnectionAttributes {
@@ -322,6 +323,9 @@ export function parsePublisher(a: PublisherAttributes): Omit<PublisherSettings, 
 export type QualityChoice = 'auto' | Quality;
 export const QUALITIES: readonly QualityChoice[] = ['auto', 'high', 'medium', 'low', 'audio'];
 
+/** `<janus-viewer degradation>` values. */
+export const DEGRADATIONS: readonly DegradationMode[] = ['audio-first', 'off'];
+
 /** `<janus-viewer>`'s own attributes, as written. */
 export interface ViewerAttributes {
   feed?: unknown;
@@ -331,6 +335,7 @@ export interface ViewerAttributes {
   volume?: unknown;
   hls?: unknown;
   mode?: unknown;
+  degradation?: unknown;
 }
 
 export type ViewerMode = 'auto' | 'webrtc' | 'hls';
@@ -358,6 +363,7 @@ export function parseViewer(a: ViewerAttributes): Omit<ViewerSettings, 'connecti
   const maxFeeds = numberIn('max-feeds', a.maxFeeds ?? 0, 0, 100, true);
   numberIn('volume', a.volume ?? 1, 0, 1);
   parseViewerMode(a);
+  oneOf('degradation', a.degradation ?? 'audio-first', DEGRADATIONS);
   return {
     feed,
     display: display || undefined,

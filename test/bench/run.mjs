@@ -118,3 +118,44 @@ for (const [i, row] of table.entries()) {
   if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 }
 console.log(`\nbundle dist/janus-widgets.js: ${(bundle.length / 1024).toFixed(1)} KB, ${(gzipSync(bundle, { level: 9 }).length / 1024).toFixed(1)} KB gzip`);
+
+// Audio first under a real impaired network: the impairment scenarios, run once, ours vs degradation="off".
+// BENCH_IMPAIRMENT=0 leaves them out (they take about 2.5 minutes and need root for network namespaces).
+if (process.env.BENCH_IMPAIRMENT !== '0') {
+  const { mkdtempSync, rmSync, existsSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const folder = mkdtempSync(join(tmpdir(), 'janus-widgets-bench-'));
+  const file = join(folder, 'impairment.json');
+  const test = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=dot', 'test/e2e/impairment.e2e.ts'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, IMPAIRMENT_RESULTS: file },
+  });
+  const results = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+  rmSync(folder, { recursive: true, force: true });
+  if (!results || Object.keys(results.audioFirst).length === 0) {
+    console.log(`\nimpairment rows: not measured (the scenarios did not run${test.status === 0 ? ': no network namespaces here' : ', exit ' + test.status})`);
+  } else {
+    const a = results.audioFirst;
+    const o = results.off;
+    const s = (ms) => (ms === undefined ? '-' : ms === null ? 'never' : `${(ms / 1000).toFixed(1)} s`);
+    const n = (value, unit = '') => (value === undefined || value === null ? '-' : `${value.toFixed(1)}${unit}`);
+    const impairmentRows = [
+      ['300 kbit/s + 10 % loss: time to 4 s of steady video', s(a.steadyAfterMs), s(o.steadyAfterMs)],
+      ['  frames per second in that window', n(a.fps), n(o.fps)],
+      [`  audio packets/s (unimpaired ${n(a.audioRate)})`, n(a.impairedAudio), n(o.impairedAudio)],
+      ['60 kbit/s: time to audio only', s(a.audioOnlyAfterMs), '-'],
+      ['impairment removed: time back to the top layer', s(a.topAfterMs), s(o.topAfterMs)],
+      ['layer switches per minute in steady state after that', n(a.switchesPerMinute), '-'],
+    ];
+    const head = ['under impairment (network namespaces, one run)', 'audio-first', 'off'];
+    const all = [head, ...impairmentRows];
+    const w = head.map((_, i) => Math.max(...all.map((row) => row[i].length)));
+    console.log('');
+    for (const [i, row] of all.entries()) {
+      console.log(row.map((cell, j) => cell.padEnd(w[j])).join('  '));
+      if (i === 0) console.log(w.map((x) => '-'.repeat(x)).join('  '));
+    }
+  }
+}

@@ -50,10 +50,10 @@ const REACHABLE_STATES: Record<Tag, readonly string[]> = {
   'janus-stats': STATS_STATES,
 };
 
-/** Parts that need a stack this test does not start, and the test that renders them. */
+/** Parts that need a stack this test does not start (HLS bridge, an impaired network), and the test that renders them. */
 const PARTS_TESTED_ELSEWHERE: Record<Tag, Record<string, string>> = {
   'janus-publisher': {},
-  'janus-viewer': { 'broadcast-badge': '/test/e2e/hls.e2e.ts' },
+  'janus-viewer': { 'broadcast-badge': '/test/e2e/hls.e2e.ts', 'audio-only': '/test/e2e/impairment.e2e.ts' },
   'janus-stats': {},
 };
 

@@ -250,6 +250,9 @@ describe('validation', () => {
         [{ volume: 1.5 }, 'volume'],
         [{ volume: -0.1 }, 'volume'],
         [{ display: 'x'.repeat(300) }, 'display'],
+        [{ degradation: 'sometimes' }, 'degradation'],
+        [{ degradation: 'OFF' }, 'degradation'],
+        [{ degradation: 0 }, 'degradation'],
       ];
       for (const [change, name] of cases) {
         expect(
@@ -259,8 +262,14 @@ describe('validation', () => {
       }
     });
 
+    it('accepts degradation audio-first and off', () => {
+      for (const degradation of ['audio-first', 'off']) {
+        expect(() => parseViewer({ ...VIEWER, degradation })).not.to.throw();
+      }
+    });
+
     it('a removed attribute (null) means its default again', () => {
-      const removed = { quality: null, maxFeeds: null, volume: null, feed: null, display: null };
+      const removed = { quality: null, maxFeeds: null, volume: null, feed: null, display: null, degradation: null };
       expect(parseViewer(removed)).to.deep.equal(parseViewer(VIEWER));
       const capture = parsePublisher({
         video: null,

@@ -12,6 +12,7 @@ import { JanusRoomElement } from '../shared/room-element.js';
 import { widgetEvent } from '../shared/events.js';
 import { videoFrameStyles } from '../shared/styles.js';
 import { viewerStyles } from './styles.js';
+import type { DegradationMode, LadderChange } from '../../core/types.js';
 import {
   QUALITIES,
   numberIn,
@@ -42,6 +43,7 @@ export const VIEWER_STRINGS = {
   medium: 'Medium',
   low: 'Low',
   audio: 'Audio only',
+  audioOnly: 'Audio only',
   fullscreen: 'Full screen',
   pictureInPicture: 'Picture in picture',
   controls: 'Player controls',
@@ -64,7 +66,7 @@ export type { QualityChoice } from '../../core/validation.js';
  * @fires {CustomEvent<JanusErrorDetail>} janus-error - A failure. `detail: {code, message, janusCode?}`.
  * @fires {CustomEvent<JanusFeedDetail>} janus-feed-added - A publisher's tile appeared. `detail: {feedId, display}`.
  * @fires {CustomEvent<JanusFeedDetail>} janus-feed-removed - A publisher's tile went away. `detail: {feedId, display}`.
- * @fires {CustomEvent<JanusQualityDetail>} janus-quality - The received layer changed. `detail: {quality, reason, feedId}`.
+ * @fires {CustomEvent<JanusQualityDetail>} janus-quality - The received layer or the network ladder changed. `detail: {quality, reason, feedId, level, direction?, trigger?, metrics?}`.
  * @fires {CustomEvent<JanusFeedDetail>} janus-playing - A tile rendered its first frame. `detail: {feedId, display}`.
  * @fires {CustomEvent<LiveStatsSample>} janus-stats - A stats sample, at the sampling interval, while sampled. `detail: LiveStatsSample`.
  * @fires {CustomEvent<JanusModeDetail>} janus-mode - The viewer switched between WebRTC and HLS. `detail: {mode, reason}`, reason `forced` | `remembered` | `timeout` | `room-full` | `webrtc-failed` (to HLS) or `recovered` (back to WebRTC).
@@ -87,6 +89,7 @@ export type { QualityChoice } from '../../core/validation.js';
  * @csspart quality-select - The quality menu.
  * @csspart fullscreen-button - Full screen.
  * @csspart pip-button - Picture in picture.
+ * @csspart audio-only - The badge over a tile whose video is paused (audio only); its last frame stays dimmed.
  *
  * @cssprop [--janus-bg=#111] - Shared token: background of the frame (and of tiles).
  * @cssprop [--janus-color=#fff] - Shared token: text colour (buttons, placeholder, `<janus-stats>`).
@@ -114,6 +117,8 @@ export type { QualityChoice } from '../../core/validation.js';
  * @cssprop [--janus-grid-gap=4px] - Gap between tiles.
  * @cssprop [--janus-tile-bg=var(--janus-bg, #000)] - Tile background.
  * @cssprop [--janus-name-bg=var(--janus-overlay-bg, rgb(0 0 0 / 0.55))] - Background of the name label.
+ * @cssprop [--janus-audio-only-opacity=0.35] - Opacity of the last frame under the audio-only badge.
+ * @cssprop [--janus-audio-only-bg=var(--janus-name-bg)] - Background of the audio-only badge.
  *
  * @cssstate idle - Not started.
  * @cssstate connecting - Joining the room.
@@ -140,6 +145,9 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
 
   /** `auto` (default: by size, visibility and network), `high`, `medium`, `low` or `audio`. */
   @property() quality: QualityChoice = 'auto';
+
+  /** `audio-first` (default): on a bad downlink step video down, to audio only, and back up; `off`: never. */
+  @property() degradation: DegradationMode = 'audio-first';
 
   /** Start muted on purpose (also set when the browser blocks sound). */
   @property({ type: Boolean, reflect: true }) muted = false;
@@ -176,7 +184,8 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
     },
     quality: (detail) => {
       if (detail.feedId === this.feeds[0]?.feedId) this.currentQuality = detail.quality;
-      this.dispatchEvent(widgetEvent('janus-quality', detail));
+      this.requestUpdate();
+      this.dispatchEvent(widgetEvent('janus-quality', { ...detail, level: this.autoQuality.level }));
     },
     peerConnection: (pc) => this.statsController.setPeerConnection(pc),
     slowlink: (report) => this.statsController.sampler.addSlowLink(report),
@@ -226,6 +235,13 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
     return this.controller.viewer?.pc;
   }
 
+  /** @internal The network ladder moved. */
+  ladderChanged(change: LadderChange, quality: Quality): void {
+    const { level, direction, trigger, metrics } = change;
+    const feedId = this.feeds[0]?.feedId;
+    this.dispatchEvent(widgetEvent('janus-quality', { quality, reason: 'network', feedId, level, direction, trigger, metrics }));
+  }
+
   /** Connects again from scratch. */
   async reconnect(): Promise<void> {
     this.controller.restart();
@@ -269,7 +285,8 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
   protected override willUpdate(changed: PropertyValues<this>): void {
     const has = (names: readonly string[]) => names.some((name) => (changed as Map<PropertyKey, unknown>).has(name));
     // quality and volume apply live, unless they are (or were) invalid: then a rebuild reports or clears it.
-    const revalidate = this.hasUpdated && has(['quality', 'volume']) && this.mustRevalidate(() => this.viewerSettings());
+    const revalidate =
+      this.hasUpdated && has(['quality', 'volume', 'degradation']) && this.mustRevalidate(() => this.viewerSettings());
     const settingsChanged = this.hasUpdated && has(['feed', 'display', 'maxFeeds', 'hls', 'mode']);
     this.hlsController.route(this.connectionChanged(changed) || settingsChanged || revalidate);
     if (this.hlsController.mode === 'webrtc' && (this.currentMode !== 'webrtc' || this.hlsStats)) {
@@ -277,9 +294,11 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
       this.hlsStats = undefined;
       this.statsController.setHls(undefined);
     }
-    if (changed.has('quality') && this.hasUpdated && !revalidate) {
+    if ((changed.has('quality') || changed.has('degradation')) && this.hasUpdated && !revalidate) {
       this.autoQuality.qualityChanged();
-      if (this.quality !== 'auto') void this.controller.viewer?.setQuality(undefined, this.quality, 'manual');
+      if (changed.has('quality') && this.quality !== 'auto') {
+        void this.controller.viewer?.setQuality(undefined, this.quality, 'manual');
+      }
     }
     if (changed.has('muted') && !this.muted) this.blocked = false;
   }
@@ -409,7 +428,7 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
           feeds,
           (feed) => feed.feedId,
           (feed) =>
-            html`<div part="tile" data-feed=${String(feed.feedId)}>
+            html`<div part="tile" data-feed=${String(feed.feedId)} ?data-audio-only=${feed.quality === 'audio'}>
               <video
                 part="video"
                 data-feed=${String(feed.feedId)}
@@ -420,6 +439,7 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
                 aria-label=${feed.display ?? String(feed.feedId)}
               ></video>
               ${feed.display ? html`<span part="name">${feed.display}</span>` : nothing}
+              ${feed.quality === 'audio' ? html`<span part="audio-only" role="status">${this.text('audioOnly')}</span>` : nothing}
             </div>`,
         )}
       </div>

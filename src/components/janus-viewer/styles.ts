@@ -36,6 +36,20 @@ export const viewerStyles = css`
     width: 6em;
     accent-color: var(--janus-accent, #4fc3f7);
   }
+  /* Audio only: the last frame stays, dimmed, so it never passes for live video. */
+  [part~='tile'][data-audio-only] [part~='video'] {
+    opacity: var(--janus-audio-only-opacity, 0.35);
+    filter: grayscale(1);
+  }
+  [part~='audio-only'] {
+    position: absolute;
+    top: var(--janus-inset, 8px);
+    left: var(--janus-inset, 8px);
+    padding: 2px 8px;
+    border-radius: 4px;
+    background: var(--janus-audio-only-bg, var(--janus-name-bg, rgb(0 0 0 / 0.55)));
+    font-size: 0.85em;
+  }
   .unmute {
     position: absolute;
     top: 50%;

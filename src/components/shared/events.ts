@@ -1,4 +1,5 @@
 import type { JanusErrorCode } from '../../core/errors.js';
+import type { LadderLevel, LadderMetrics, LadderTrigger } from '../../core/types.js';
 
 /** Detail of `janus-error`. */
 export interface JanusErrorDetail {
@@ -28,6 +29,14 @@ export interface JanusQualityDetail {
   /** Why it changed. */
   reason: 'size' | 'visibility' | 'network' | 'manual';
   feedId?: number | string | undefined;
+  /** The network ladder's level: `high` (nothing held down), `medium`, `low`, `low-fps`, `audio`. */
+  level: LadderLevel;
+  /** Set when the ladder moved: which way. */
+  direction?: 'up' | 'down' | undefined;
+  /** Set when the ladder moved: the input that moved it. */
+  trigger?: LadderTrigger | undefined;
+  /** Set when the ladder moved: the measurements behind the move. */
+  metrics?: LadderMetrics | undefined;
 }
 
 export interface JanusDeviceChangeDetail {
