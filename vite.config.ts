@@ -33,7 +33,11 @@ export default defineConfig(({ command, mode }) => ({
               preserveEntrySignatures: 'strict',
               // hls.js (the HLS fallback, ~400 kB) is a chunk next to the bundle, fetched only when a
               // viewer needs HLS; imported relative to the bundle, so from wherever the bundle is served.
-              output: { format: 'es', entryFileNames: 'janus-widgets.js', chunkFileNames: 'janus-widgets-[name]-[hash].js' },
+              output: {
+                format: 'es',
+                entryFileNames: 'janus-widgets.js',
+                chunkFileNames: 'janus-widgets-[name]-[hash].js',
+              },
               onwarn(warning, warn) {
                 // janus.es.js reads a `module` global to detect CommonJS; harmless in the browser.
                 if (warning.code === 'COMMONJS_VARIABLE_IN_ESM') return;

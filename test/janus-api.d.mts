@@ -11,5 +11,7 @@ export declare function videoroomRequest(body: Record<string, unknown>): Promise
 export declare function createRoom(options?: Record<string, unknown>): Promise<number>;
 export declare function adminHandles(sessionId: number): Promise<number[]>;
 export declare function adminSessions(): Promise<number[]>;
-export declare function listParticipants(room: number): Promise<Array<{ id: number; display?: string; publisher: boolean }>>;
+export declare function listParticipants(
+  room: number,
+): Promise<Array<{ id: number; display?: string; publisher: boolean }>>;
 export declare function adminHangup(sessionId: number, handleId: number | string): Promise<void>;

@@ -71,6 +71,9 @@ export async function listParticipants(room) {
 /** Makes Janus hang up a handle's PeerConnection, as its own ICE/DTLS failure would (admin `hangup_webrtc`). */
 export async function adminHangup(sessionId, handleId) {
   const { admin, adminSecret } = stack().janus;
-  const reply = await janusPost(`${admin}/${sessionId}/${handleId}`, { janus: 'hangup_webrtc', admin_secret: adminSecret });
+  const reply = await janusPost(`${admin}/${sessionId}/${handleId}`, {
+    janus: 'hangup_webrtc',
+    admin_secret: adminSecret,
+  });
   if (reply.janus !== 'success') throw new Error(`hangup_webrtc failed: ${JSON.stringify(reply)}`);
 }

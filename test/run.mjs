@@ -66,7 +66,9 @@ async function manifestIsCurrent() {
     const committedLines = committed.split('\n');
     const at = freshLines.findIndex((line, i) => line !== committedLines[i]);
     console.log('custom-elements.json differs from a fresh analysis: run `npm run manifest` and commit it.');
-    console.log(`first difference at line ${at + 1}:\n  fresh:     ${freshLines[at]}\n  committed: ${committedLines[at]}`);
+    console.log(
+      `first difference at line ${at + 1}:\n  fresh:     ${freshLines[at]}\n  committed: ${committedLines[at]}`,
+    );
     return 1;
   } finally {
     writeFileSync(join(root, 'package.json'), packageJson);
@@ -93,6 +95,7 @@ async function main() {
     await check('types: React 19 usage compiles', bin('tsc'), ['-p', 'test/types/tsconfig.json']);
     await check('types: Vue 3 usage compiles', bin('tsc'), ['-p', 'test/types/tsconfig.vue.json']);
     await check('lint (lit-analyzer)', bin('lit-analyzer'), ['src/components', '--strict', '--quiet']);
+    await check('format (prettier --check, config in package.json)', bin('prettier'), ['--check', '.']);
     console.log('\n=== manifest drift (custom-elements.json)');
     const manifestCode = await manifestIsCurrent();
     if (manifestCode === 0) passed++;

@@ -486,7 +486,8 @@ function resolveConfig(o) {
     handleSignals: o.handleSignals ?? true,
     wsListenAddress: o.wsListenAddress ?? LOOPBACK,
   };
-  if (net.isIPv4(cfg.wsListenAddress) !== true) throw new Error(`wsListenAddress must be an IPv4 address, got "${cfg.wsListenAddress}"`);
+  if (net.isIPv4(cfg.wsListenAddress) !== true)
+    throw new Error(`wsListenAddress must be an IPv4 address, got "${cfg.wsListenAddress}"`);
   const user = String(pick('turnUser', 'TURN_USER'));
   const colon = user.indexOf(':');
   if (colon <= 0 || colon === user.length - 1)

@@ -58,7 +58,9 @@ async function withAbort(capture: Promise<MediaStream>, signal: AbortSignal | un
 
 async function captureScreen(options: CaptureOptions, signal?: AbortSignal): Promise<MediaStream> {
   const screen = await withAbort(
-    navigator.mediaDevices.getDisplayMedia({ video: options.videoConstraints ?? { frameRate: { ideal: options.frameRate ?? 30 } } }),
+    navigator.mediaDevices.getDisplayMedia({
+      video: options.videoConstraints ?? { frameRate: { ideal: options.frameRate ?? 30 } },
+    }),
     signal,
   ).catch((error) => {
     throw fromMediaError(error, 'screen');
@@ -94,7 +96,10 @@ function blockedByFrame(options: CaptureOptions): string[] {
 export async function captureMedia(options: CaptureOptions, signal?: AbortSignal): Promise<Capture> {
   throwIfAborted(signal);
   if (!navigator.mediaDevices?.getUserMedia) {
-    throw new JanusWidgetError('media-not-found', 'This browser cannot capture media (a secure https page is required).');
+    throw new JanusWidgetError(
+      'media-not-found',
+      'This browser cannot capture media (a secure https page is required).',
+    );
   }
   if (options.video === 'none' && options.audio === 'none') {
     throw new JanusWidgetError('invalid-config', 'Nothing to publish: both video and audio are "none".');

@@ -6,15 +6,7 @@ import type { Direction, StatsSample } from './stats.js';
 
 export type QualityLevel = 'good' | 'fair' | 'poor' | 'bad';
 export type DiagnosisCode =
-  | 'loss'
-  | 'rtt'
-  | 'jitter'
-  | 'ice'
-  | 'relay-tcp'
-  | 'cpu'
-  | 'bandwidth'
-  | 'no-video'
-  | 'freeze';
+  'loss' | 'rtt' | 'jitter' | 'ice' | 'relay-tcp' | 'cpu' | 'bandwidth' | 'no-video' | 'freeze';
 /** A 'send' sample describes the publisher's uplink, a 'recv' sample the viewer's downlink. */
 export type LinkSide = 'uplink' | 'downlink' | 'unknown';
 

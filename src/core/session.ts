@@ -17,7 +17,12 @@ interface PoolEntry {
 const pool = new Map<string, PoolEntry>();
 
 function poolKey(options: Omit<ConnectOptions, 'signal'>): string {
-  return JSON.stringify([options.servers, options.token ?? '', options.iceServers, options.iceTransportPolicy ?? 'all']);
+  return JSON.stringify([
+    options.servers,
+    options.token ?? '',
+    options.iceServers,
+    options.iceTransportPolicy ?? 'all',
+  ]);
 }
 
 function unref(entry: PoolEntry): void {
@@ -25,7 +30,10 @@ function unref(entry: PoolEntry): void {
   if (entry.refs > 0) return;
   if (pool.get(entry.key) === entry) pool.delete(entry.key);
   entry.connecting.abort();
-  entry.connection.then((connection) => connection.destroy(), () => {});
+  entry.connection.then(
+    (connection) => connection.destroy(),
+    () => {},
+  );
 }
 
 /**

@@ -146,8 +146,7 @@ export function toStatsSample(
   const pair = selectedCandidatePair(stats, byId);
   const timestamp = stats.reduce((max, s) => Math.max(max, s.timestamp), 0);
 
-  const media =
-    direction === 'send' ? sendMedia(stats, byId, prev, counters) : recvMedia(stats, byId, prev, counters);
+  const media = direction === 'send' ? sendMedia(stats, byId, prev, counters) : recvMedia(stats, byId, prev, counters);
 
   const remoteKind = direction === 'send' ? 'remote-inbound-rtp' : 'remote-outbound-rtp';
   const remoteRtts = stats.filter((s) => s.type === remoteKind).map((s) => num(s, 'roundTripTime'));

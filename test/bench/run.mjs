@@ -23,7 +23,8 @@ for (const [name, value] of Object.entries(BENCH_PORTS)) process.env[name] ||= v
 
 await ensureDependencies(root);
 await ensureInstalled();
-if (spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1);
+if (spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: root, stdio: 'inherit' }).status !== 0)
+  process.exit(1);
 
 const { chromium } = await import('playwright-core');
 const { chromiumArgs, chromiumPath } = await import('../chromium.mjs');
@@ -74,21 +75,45 @@ const ws = stack.janus.ws;
 const room = await createRoom();
 const publisherContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
 const publisherPage = await publisherContext.newPage();
-await publisherPage.goto(`${server.url}/test/e2e/pages/tag.html?${query({ tag: 'janus-publisher', server: ws, room, autostart: '' })}`);
+await publisherPage.goto(
+  `${server.url}/test/e2e/pages/tag.html?${query({ tag: 'janus-publisher', server: ws, room, autostart: '' })}`,
+);
 await publisherPage.waitForFunction(() => window.element?.state === 'live', undefined, { timeout: 20000 });
 const feed = await publisherPage.evaluate(() => window.element.feedId);
 
 const scenarios = [
-  { group: 'viewer: navigation -> first decoded frame', name: 'plain janus.js (known feed, shortest flow)', baseline: true,
-    path: `/test/bench/pages/plain-viewer.html?${query({ server: ws, room, feed })}`, key: 'firstFrame' },
-  { group: 'viewer: navigation -> first decoded frame', name: '<janus-viewer room>',
-    path: `/test/e2e/pages/tag.html?${query({ tag: 'janus-viewer', server: ws, room })}`, key: 'firstFrame' },
-  { group: 'viewer: navigation -> first decoded frame', name: '<janus-viewer room feed>',
-    path: `/test/e2e/pages/tag.html?${query({ tag: 'janus-viewer', server: ws, room, feed })}`, key: 'firstFrame' },
-  { group: 'publisher: navigation -> first video packet sent', name: 'plain janus.js (join, offer, configure)', baseline: true,
-    path: `/test/bench/pages/plain-publisher.html?${query({ server: ws, room })}`, key: 'firstPacket' },
-  { group: 'publisher: navigation -> first video packet sent', name: '<janus-publisher autostart>',
-    path: `/test/e2e/pages/tag.html?${query({ tag: 'janus-publisher', server: ws, room, autostart: '' })}`, key: 'firstPacket' },
+  {
+    group: 'viewer: navigation -> first decoded frame',
+    name: 'plain janus.js (known feed, shortest flow)',
+    baseline: true,
+    path: `/test/bench/pages/plain-viewer.html?${query({ server: ws, room, feed })}`,
+    key: 'firstFrame',
+  },
+  {
+    group: 'viewer: navigation -> first decoded frame',
+    name: '<janus-viewer room>',
+    path: `/test/e2e/pages/tag.html?${query({ tag: 'janus-viewer', server: ws, room })}`,
+    key: 'firstFrame',
+  },
+  {
+    group: 'viewer: navigation -> first decoded frame',
+    name: '<janus-viewer room feed>',
+    path: `/test/e2e/pages/tag.html?${query({ tag: 'janus-viewer', server: ws, room, feed })}`,
+    key: 'firstFrame',
+  },
+  {
+    group: 'publisher: navigation -> first video packet sent',
+    name: 'plain janus.js (join, offer, configure)',
+    baseline: true,
+    path: `/test/bench/pages/plain-publisher.html?${query({ server: ws, room })}`,
+    key: 'firstPacket',
+  },
+  {
+    group: 'publisher: navigation -> first video packet sent',
+    name: '<janus-publisher autostart>',
+    path: `/test/e2e/pages/tag.html?${query({ tag: 'janus-publisher', server: ws, room, autostart: '' })}`,
+    key: 'firstPacket',
+  },
 ];
 
 const samples = new Map(scenarios.map((s) => [s, []]));
@@ -107,7 +132,14 @@ for (const scenario of scenarios) {
   const values = samples.get(scenario);
   const m = median(values);
   if (scenario.baseline) baseline = m;
-  rows.push([scenario.group, scenario.name, m.toFixed(0), Math.min(...values).toFixed(0), Math.max(...values).toFixed(0), (m / baseline).toFixed(2)]);
+  rows.push([
+    scenario.group,
+    scenario.name,
+    m.toFixed(0),
+    Math.min(...values).toFixed(0),
+    Math.max(...values).toFixed(0),
+    (m / baseline).toFixed(2),
+  ]);
 }
 const bundle = readFileSync(`${root}dist/janus-widgets.js`);
 const table = [['measure', 'variant', 'median ms', 'min ms', 'max ms', 'x baseline'], ...rows];
@@ -117,7 +149,9 @@ for (const [i, row] of table.entries()) {
   console.log(row.map((cell, j) => cell.padEnd(widths[j])).join('  '));
   if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 }
-console.log(`\nbundle dist/janus-widgets.js: ${(bundle.length / 1024).toFixed(1)} KB, ${(gzipSync(bundle, { level: 9 }).length / 1024).toFixed(1)} KB gzip`);
+console.log(
+  `\nbundle dist/janus-widgets.js: ${(bundle.length / 1024).toFixed(1)} KB, ${(gzipSync(bundle, { level: 9 }).length / 1024).toFixed(1)} KB gzip`,
+);
 
 // Audio first under a real impaired network: the impairment scenarios, run once, ours vs degradation="off".
 // BENCH_IMPAIRMENT=0 leaves them out (they take about 2.5 minutes and need root for network namespaces).
@@ -127,15 +161,21 @@ if (process.env.BENCH_IMPAIRMENT !== '0') {
   const { tmpdir } = await import('node:os');
   const folder = mkdtempSync(join(tmpdir(), 'janus-widgets-bench-'));
   const file = join(folder, 'impairment.json');
-  const test = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=dot', 'test/e2e/impairment.e2e.ts'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, IMPAIRMENT_RESULTS: file },
-  });
+  const test = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-reporter=dot', 'test/e2e/impairment.e2e.ts'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, IMPAIRMENT_RESULTS: file },
+    },
+  );
   const results = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
   rmSync(folder, { recursive: true, force: true });
   if (!results || Object.keys(results.audioFirst).length === 0) {
-    console.log(`\nimpairment rows: not measured (the scenarios did not run${test.status === 0 ? ': no network namespaces here' : ', exit ' + test.status})`);
+    console.log(
+      `\nimpairment rows: not measured (the scenarios did not run${test.status === 0 ? ': no network namespaces here' : ', exit ' + test.status})`,
+    );
   } else {
     const a = results.audioFirst;
     const o = results.off;

@@ -56,7 +56,10 @@ function part(el: JanusPublisher, name: string): HTMLElement | null {
 
 /** The Janus session of the element's publisher (through its controller, for the admin API). */
 function janusIds(el: JanusPublisher): { session?: number | undefined; handle?: string | undefined } {
-  return (el as unknown as { controller: { publisher?: { ids: { session?: number; handle?: string } } } }).controller.publisher?.ids ?? {};
+  return (
+    (el as unknown as { controller: { publisher?: { ids: { session?: number; handle?: string } } } }).controller
+      .publisher?.ids ?? {}
+  );
 }
 
 // Every track any capture produced, so tests can prove nothing is left running.
@@ -133,7 +136,13 @@ describe('<janus-publisher>', function () {
       expect(el.getAttribute('state')).to.equal('idle');
       expect(el.matches(':state(idle)')).to.equal(true);
       const settings = el.publisherSettings();
-      expect(settings.capture).to.include({ video: 'camera', audio: 'microphone', width: 1280, height: 720, frameRate: 30 });
+      expect(settings.capture).to.include({
+        video: 'camera',
+        audio: 'microphone',
+        width: 1280,
+        height: 720,
+        frameRate: 30,
+      });
       expect(settings.videoCodec).to.equal('vp8');
       expect(settings.simulcast).to.equal(true);
       el.noSimulcast = true;
@@ -160,7 +169,9 @@ describe('<janus-publisher>', function () {
     });
 
     it('facing-mode="environment" is not mirrored; resolution and frame-rate reach the capture', async () => {
-      const { el } = mount(await serverAttributes({ 'facing-mode': 'environment', resolution: '640x360', 'frame-rate': '15' }));
+      const { el } = mount(
+        await serverAttributes({ 'facing-mode': 'environment', resolution: '640x360', 'frame-rate': '15' }),
+      );
       await until(() => el.stream?.getVideoTracks()[0], 'the preview stream');
       await el.updateComplete;
       expect(part(el, 'video')!.classList.contains('mirrored')).to.equal(false);
@@ -220,10 +231,15 @@ describe('<janus-publisher>', function () {
       await m.el.stop();
       expect(m.el.state).to.equal('idle');
       expect(m.el.feedId).to.equal(undefined);
-      expect(m.of('janus-unpublished').map((e) => e.detail)).to.deep.equal([{ feedId, room: Number(attributes['room']) }]);
+      expect(m.of('janus-unpublished').map((e) => e.detail)).to.deep.equal([
+        { feedId, room: Number(attributes['room']) },
+      ]);
       expect(m.el.stream).to.equal(preview);
       expect(preview!.getTracks().every((t) => t.readyState === 'live')).to.equal(true);
-      await until(async () => (await participants(Number(attributes['room']))).length === 0, 'Janus to drop the participant');
+      await until(
+        async () => (await participants(Number(attributes['room']))).length === 0,
+        'Janus to drop the participant',
+      );
       await until(() => pooledSessionCount() === 0, 'session released');
     });
 
@@ -256,7 +272,10 @@ describe('<janus-publisher>', function () {
       const sender = m.el.peerConnection!.getSenders().find((s) => s.track === null || s.track.kind === 'video');
       expect(sender?.track ?? null).to.equal(null);
       m.el.cameraOff = false;
-      const again = await until(() => m.el.stream!.getVideoTracks().find((t) => t.readyState === 'live'), 'a new camera track');
+      const again = await until(
+        () => m.el.stream!.getVideoTracks().find((t) => t.readyState === 'live'),
+        'a new camera track',
+      );
       expect(again).to.not.equal(first);
       await until(() => m.el.peerConnection!.getSenders().some((s) => s.track === again), 'the sender carries it');
       expect(m.el.state).to.equal('live');
@@ -265,7 +284,9 @@ describe('<janus-publisher>', function () {
     it('switching the microphone while live replaces the track without renegotiating', async () => {
       const m = mount(await serverAttributes({ autostart: true }));
       await until(() => m.el.state === 'live', 'live');
-      const mics = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'audioinput' && d.deviceId !== 'default');
+      const mics = (await navigator.mediaDevices.enumerateDevices()).filter(
+        (d) => d.kind === 'audioinput' && d.deviceId !== 'default',
+      );
       expect(mics.length).to.be.greaterThan(1, 'Chromium offers several fake microphones');
       const pc = m.el.peerConnection!;
       const transceivers = pc.getTransceivers().length;
@@ -323,10 +344,17 @@ describe('<janus-publisher>', function () {
       failUserMedia('NotFoundError', true);
       const m = mount(await serverAttributes({ autostart: true }));
       await until(() => m.el.state === 'live', 'live (audio only)');
-      expect(m.of('janus-device-change').map((e) => e.detail)).to.deep.equal([{ kind: 'video', source: 'none', fallback: 'audio-only' }]);
+      expect(m.of('janus-device-change').map((e) => e.detail)).to.deep.equal([
+        { kind: 'video', source: 'none', fallback: 'audio-only' },
+      ]);
       expect(m.of('janus-error')).to.have.length(0);
       expect(m.el.stream!.getVideoTracks()).to.have.length(0);
-      expect(m.el.peerConnection!.getSenders().filter((s) => s.track).map((s) => s.track!.kind)).to.deep.equal(['audio']);
+      expect(
+        m.el
+          .peerConnection!.getSenders()
+          .filter((s) => s.track)
+          .map((s) => s.track!.kind),
+      ).to.deep.equal(['audio']);
       await m.el.updateComplete;
       expect((part(m.el, 'camera-button') as HTMLButtonElement).disabled).to.equal(true);
     });
@@ -337,7 +365,10 @@ describe('<janus-publisher>', function () {
       const m = mount({ room: '1234' });
       const error = await expectFailure(m, 'invalid-config');
       expect(error.message).to.match(/server/);
-      const rejected = await m.el.start().then(() => undefined, (e: unknown) => e);
+      const rejected = await m.el.start().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect((rejected as JanusErrorDetail).code).to.equal('invalid-config');
     });
 
@@ -350,11 +381,16 @@ describe('<janus-publisher>', function () {
       const { janus } = await stackInfo();
       expect((await expectFailure(mount({ server: janus.ws }), 'invalid-config')).message).to.match(/room/);
       for (const el of mounted.splice(0)) el.remove();
-      expect((await expectFailure(mount({ server: janus.ws, room: 'no spaces allowed' }), 'invalid-config')).message).to.match(/room/);
+      expect(
+        (await expectFailure(mount({ server: janus.ws, room: 'no spaces allowed' }), 'invalid-config')).message,
+      ).to.match(/room/);
     });
 
     it('malformed ice-servers JSON: invalid-config naming ice-servers', async () => {
-      const error = await expectFailure(mount(await serverAttributes({ 'ice-servers': '[{urls: stun:x}' })), 'invalid-config');
+      const error = await expectFailure(
+        mount(await serverAttributes({ 'ice-servers': '[{urls: stun:x}' })),
+        'invalid-config',
+      );
       expect(error.message).to.match(/ice-servers/);
     });
 
@@ -374,7 +410,11 @@ describe('<janus-publisher>', function () {
 
     it('room that does not exist: room-not-found (426)', async () => {
       const { janus } = await stackInfo();
-      await expectFailure(mount({ server: janus.ws, room: String(900_000_000 + Math.floor(Math.random() * 1e6)), autostart: true }), 'room-not-found', 426);
+      await expectFailure(
+        mount({ server: janus.ws, room: String(900_000_000 + Math.floor(Math.random() * 1e6)), autostart: true }),
+        'room-not-found',
+        426,
+      );
     });
 
     it('wrong PIN: unauthorized (433); start() rejects with the same error', async () => {
@@ -382,7 +422,10 @@ describe('<janus-publisher>', function () {
       const room = await createRoom({ pin: '1234' });
       const m = mount({ server: janus.ws, room: String(room), pin: '9999' });
       await until(() => m.el.stream, 'preview');
-      const rejected = (await m.el.start().then(() => undefined, (e: unknown) => e)) as JanusErrorDetail;
+      const rejected = (await m.el.start().then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as JanusErrorDetail;
       expect(rejected.code).to.equal('unauthorized');
       await expectFailure(m, 'unauthorized', 433);
     });
@@ -411,14 +454,16 @@ describe('<janus-publisher>', function () {
     });
 
     it('screen share cancelled at start: media-cancelled', async () => {
-      navigator.mediaDevices.getDisplayMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+      navigator.mediaDevices.getDisplayMedia = () =>
+        Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
       await expectFailure(mount(await serverAttributes({ autostart: true, video: 'screen' })), 'media-cancelled');
     });
 
     it('screen share cancelled while live: stays live on the camera and reports media-cancelled', async () => {
       const m = mount(await serverAttributes({ autostart: true }));
       await until(() => m.el.state === 'live', 'live');
-      navigator.mediaDevices.getDisplayMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+      navigator.mediaDevices.getDisplayMedia = () =>
+        Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
       m.el.video = 'screen';
       await until(() => m.of('janus-error').length === 1, 'janus-error');
       expect(m.of('janus-error')[0]!.detail.code).to.equal('media-cancelled');
@@ -431,14 +476,20 @@ describe('<janus-publisher>', function () {
     it('codec refused by the room (vp8 into an h264-only room): codec-refused with a clear message', async () => {
       const { janus } = await stackInfo();
       const room = await createRoom({ videocodec: 'h264' });
-      const error = await expectFailure(mount({ server: janus.ws, room: String(room), 'video-codec': 'vp8', autostart: true }), 'codec-refused');
+      const error = await expectFailure(
+        mount({ server: janus.ws, room: String(room), 'video-codec': 'vp8', autostart: true }),
+        'codec-refused',
+      );
       expect(error.message).to.match(/VP8/);
     });
 
     it('codec refused the other way (h264 into a vp8-only room)', async () => {
       const { janus } = await stackInfo();
       const room = await createRoom({ videocodec: 'vp8' });
-      const error = await expectFailure(mount({ server: janus.ws, room: String(room), 'video-codec': 'h264', autostart: true }), 'codec-refused');
+      const error = await expectFailure(
+        mount({ server: janus.ws, room: String(room), 'video-codec': 'h264', autostart: true }),
+        'codec-refused',
+      );
       expect(error.message).to.match(/H264/);
     });
 

@@ -46,7 +46,9 @@ describe('<janus-stats>', () => {
 
   describe('attaching', () => {
     it('attaches by `for`, also to a host added after it', async () => {
-      const wrapper = await fixture<HTMLDivElement>(html`<div><janus-stats for="later" interval="200"></janus-stats></div>`);
+      const wrapper = await fixture<HTMLDivElement>(
+        html`<div><janus-stats for="later" interval="200"></janus-stats></div>`,
+      );
       const stats = wrapper.querySelector('janus-stats')!;
       expect(stats.attached).to.equal(undefined);
       const host = document.createElement('test-stats-host') as TestStatsHost;
@@ -59,7 +61,9 @@ describe('<janus-stats>', () => {
     });
 
     it('attaches to the enclosing host', async () => {
-      const host = await fixture<TestStatsHost>(html`<test-stats-host><janus-stats slot="overlay"></janus-stats></test-stats-host>`);
+      const host = await fixture<TestStatsHost>(
+        html`<test-stats-host><janus-stats slot="overlay"></janus-stats></test-stats-host>`,
+      );
       const stats = host.querySelector('janus-stats')!;
       expect(stats.attached).to.equal(host);
       expect(host.statsController.sampler.retained).to.equal(1);
@@ -125,7 +129,10 @@ describe('<janus-stats>', () => {
     it('full mode shows the numbers of a live call and no layout jumps', async () => {
       const host = await hostWithCall();
       const stats = await fixture<JanusStats>(html`<janus-stats .source=${host} interval="200"></janus-stats>`);
-      await until(() => kbpsOf(value(stats, 'video')) > 0 && kbpsOf(value(stats, 'audio')) > 0, 'audio and video bitrate');
+      await until(
+        () => kbpsOf(value(stats, 'video')) > 0 && kbpsOf(value(stats, 'audio')) > 0,
+        'audio and video bitrate',
+      );
       expect(value(stats, 'resolution')).to.match(/^320×240/);
       expect(value(stats, 'rtt')).to.match(/^\d+ ms$/);
       expect(value(stats, 'route')).to.equal('host → host');
@@ -148,7 +155,9 @@ describe('<janus-stats>', () => {
       await stats.updateComplete;
       const badge = part(stats, 'badge') as HTMLButtonElement;
       const level = stats.quality;
-      expect(badge.textContent!.replace(/\s+/g, ' ').trim()).to.equal(`Connection quality: ${level[0]!.toUpperCase()}${level.slice(1)}`);
+      expect(badge.textContent!.replace(/\s+/g, ' ').trim()).to.equal(
+        `Connection quality: ${level[0]!.toUpperCase()}${level.slice(1)}`,
+      );
       expect(part(stats, 'panel')).to.equal(null);
       expect(badge.getAttribute('aria-expanded')).to.equal('false');
 
@@ -192,7 +201,8 @@ describe('<janus-stats>', () => {
       expect(part(stats, 'copy-button')!.textContent).to.equal('Copier');
       call.sender.close(); // the receiver's ICE goes disconnected: the `ice` rule fires
       await until(
-        () => [...stats.shadowRoot!.querySelectorAll('[data-code="ice"]')].some((li) => li.textContent === 'Route coupée'),
+        () =>
+          [...stats.shadowRoot!.querySelectorAll('[data-code="ice"]')].some((li) => li.textContent === 'Route coupée'),
         'the overridden ice message',
         20000,
       );
@@ -259,10 +269,16 @@ describe('<janus-stats>', () => {
       expect(report.library).to.equal('janus-widgets');
       expect(report.version).to.match(/^\d+\.\d+\.\d+/);
       expect(report.userAgent).to.equal(navigator.userAgent);
-      expect(report.source).to.include({ tag: 'test-stats-host', iceConnectionState: call.receiver.iceConnectionState });
+      expect(report.source).to.include({
+        tag: 'test-stats-host',
+        iceConnectionState: call.receiver.iceConnectionState,
+      });
       expect(report.samples.length).to.be.at.least(3);
       expect(report.samples.every((s: Record<string, unknown>) => !('counters' in s) && 'quality' in s)).to.equal(true);
-      await until(() => stats.shadowRoot!.querySelector('[role="status"]')!.textContent === 'Diagnostics copied.', 'feedback');
+      await until(
+        () => stats.shadowRoot!.querySelector('[role="status"]')!.textContent === 'Diagnostics copied.',
+        'feedback',
+      );
     });
   });
 
@@ -346,7 +362,10 @@ describe('<janus-stats> with the real stack', function () {
     await view(await publish());
     for (const stats of [publisherStats, viewerStats]) {
       await until(
-        () => kbpsOf(value(stats, 'video')) > 0 && /^\d+×\d+/.test(value(stats, 'resolution')) && /^\d+ ms$/.test(value(stats, 'rtt')),
+        () =>
+          kbpsOf(value(stats, 'video')) > 0 &&
+          /^\d+×\d+/.test(value(stats, 'resolution')) &&
+          /^\d+ ms$/.test(value(stats, 'rtt')),
         `${stats === viewerStats ? 'viewer' : 'publisher'} numbers`,
         20000,
       );
@@ -354,8 +373,14 @@ describe('<janus-stats> with the real stack', function () {
     }
     publisher.cameraOff = true;
     await until(() => kbpsOf(value(viewerStats, 'video')) <= 5, 'viewer video bitrate to drop to ~0', 20000);
-    await until(() => viewerStats.shadowRoot!.querySelector('[data-code="no-video"]'), 'the overlay to say video stopped', 20000);
-    expect(viewerStats.shadowRoot!.querySelector('[data-code="no-video"]')!.textContent).to.equal('Video has stopped flowing.');
+    await until(
+      () => viewerStats.shadowRoot!.querySelector('[data-code="no-video"]'),
+      'the overlay to say video stopped',
+      20000,
+    );
+    expect(viewerStats.shadowRoot!.querySelector('[data-code="no-video"]')!.textContent).to.equal(
+      'Video has stopped flowing.',
+    );
   });
 
   it('shows a relay route when ICE is relay-only through coturn', async () => {

@@ -22,7 +22,14 @@ function mount(attributes: Attributes): { el: JanusViewer; events: CustomEvent[]
     else if (value !== false) el.setAttribute(name, value);
   }
   const events: CustomEvent[] = [];
-  for (const type of ['janus-state', 'janus-error', 'janus-feed-added', 'janus-feed-removed', 'janus-playing', 'janus-quality']) {
+  for (const type of [
+    'janus-state',
+    'janus-error',
+    'janus-feed-added',
+    'janus-feed-removed',
+    'janus-playing',
+    'janus-quality',
+  ]) {
     el.addEventListener(type, (event) => events.push(event as CustomEvent));
   }
   container.append(el);
@@ -128,7 +135,9 @@ describe('<janus-viewer>', () => {
       await publish(Number(attributes.room), 'Alice');
       const realPlay = HTMLMediaElement.prototype.play;
       HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
-        return this.muted ? realPlay.call(this) : Promise.reject(new DOMException('play() needs a user gesture', 'NotAllowedError'));
+        return this.muted
+          ? realPlay.call(this)
+          : Promise.reject(new DOMException('play() needs a user gesture', 'NotAllowedError'));
       };
       cleanups.push(() => {
         HTMLMediaElement.prototype.play = realPlay;
@@ -253,7 +262,8 @@ describe('<janus-viewer>', () => {
       const { el } = mount(attributes);
       await until(() => el.state === 'live', 'state live');
       const pc = el.peerConnection!;
-      const ids = (el as unknown as { controller: { viewer: { ids: { session: number; handles: string[] } } } }).controller.viewer.ids;
+      const ids = (el as unknown as { controller: { viewer: { ids: { session: number; handles: string[] } } } })
+        .controller.viewer.ids;
       expect(ids.handles).to.have.length(2);
       expect(await sessionHandles(ids.session)).to.have.length.greaterThan(1);
       el.remove();

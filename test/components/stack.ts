@@ -23,7 +23,8 @@ export async function sessionHandles(sessionId: number): Promise<number[]> {
 /** A room's participants, from the VideoRoom API. */
 export async function participants(room: number): Promise<Array<{ id: number; display?: string; publisher: boolean }>> {
   const response = await fetch(`/__participants?room=${room}`);
-  return ((await response.json()) as { participants: Array<{ id: number; display?: string; publisher: boolean }> }).participants;
+  return ((await response.json()) as { participants: Array<{ id: number; display?: string; publisher: boolean }> })
+    .participants;
 }
 
 export { until } from '../poll.js';

@@ -43,7 +43,10 @@ async function flow(page: Page, windowMs = 700): Promise<Received> {
   const first = await received(page);
   await new Promise((resolve) => setTimeout(resolve, windowMs));
   const second = await received(page);
-  return { framesDecoded: second.framesDecoded - first.framesDecoded, audioPackets: second.audioPackets - first.audioPackets };
+  return {
+    framesDecoded: second.framesDecoded - first.framesDecoded,
+    audioPackets: second.audioPackets - first.audioPackets,
+  };
 }
 
 async function subscribe(page: Page, room: number, feed: number, relay = false): Promise<void> {
@@ -75,7 +78,10 @@ async function subscribe(page: Page, room: number, feed: number, relay = false):
 /** Pastes the tag, waits for janus-published and returns the feed id and the time it took. */
 async function goLive(page: Page, attributes: string): Promise<{ feedId: number; ms: number }> {
   await page.evaluate(() => (window as unknown as TestWindow).recorded.splice(0));
-  const pastedAt = await page.evaluate((markup) => (window as unknown as TestWindow).paste(markup), `<janus-publisher ${attributes}></janus-publisher>`);
+  const pastedAt = await page.evaluate(
+    (markup) => (window as unknown as TestWindow).paste(markup),
+    `<janus-publisher ${attributes}></janus-publisher>`,
+  );
   const published = await waitFor(
     () =>
       page.evaluate(() => {
@@ -117,11 +123,17 @@ async function handleInfo(session: number, handle: string): Promise<Record<strin
 /** Packets Janus received per simulcast substream of the publisher's video (main, sim-1, sim-2). */
 async function substreamPackets(session: number, handle: string): Promise<{ rids: string[]; packets: number[] }> {
   const info = await handleInfo(session, handle);
-  const video = Object.values(info['webrtc']?.['media'] ?? info['media'] ?? {}).find((m: any) => m.type === 'video') as any;
+  const video = Object.values(info['webrtc']?.['media'] ?? info['media'] ?? {}).find(
+    (m: any) => m.type === 'video',
+  ) as any;
   const inbound = video?.stats?.in ?? {};
   return {
     rids: video?.['rid-simulcast']?.rid ?? [],
-    packets: [inbound.packets ?? 0, inbound['video-simulcast-1']?.packets ?? 0, inbound['video-simulcast-2']?.packets ?? 0],
+    packets: [
+      inbound.packets ?? 0,
+      inbound['video-simulcast-1']?.packets ?? 0,
+      inbound['video-simulcast-2']?.packets ?? 0,
+    ],
   };
 }
 
@@ -147,7 +159,10 @@ describe('<janus-publisher> end to end', () => {
 
   it('tag only: another browser context decodes video and receives audio; Janus sees three simulcast layers', async () => {
     room = await createRoom();
-    const live = await goLive(publisherPage, `server="${stack().janus.ws}" room="${room}" display="Auctioneer" autostart`);
+    const live = await goLive(
+      publisherPage,
+      `server="${stack().janus.ws}" room="${room}" display="Auctioneer" autostart`,
+    );
     feedId = live.feedId;
     console.log(`[measure] tag pasted -> janus-published: ${live.ms} ms`);
     ids = (await publisherPage.evaluate(() => janusIds())) as typeof ids;
@@ -155,7 +170,10 @@ describe('<janus-publisher> end to end', () => {
       (window as unknown as TestWindow).recorded.filter((e) => e.type === 'janus-state').map((e) => e.detail['state']),
     );
     assert.deepEqual(states, ['connecting', 'live']);
-    assert.deepEqual((await listParticipants(room)).map((p) => [p.id, p.display]), [[feedId, 'Auctioneer']]);
+    assert.deepEqual(
+      (await listParticipants(room)).map((p) => [p.id, p.display]),
+      [[feedId, 'Auctioneer']],
+    );
 
     const first = await waitFor(async () => {
       const now = await substreamPackets(ids.session, ids.handle);
@@ -182,7 +200,10 @@ describe('<janus-publisher> end to end', () => {
 
   it('mute stops audio at the subscriber and unmute resumes it; camera off/on does the same for video', async () => {
     const click = (name: string) =>
-      publisherPage.evaluate((name) => (el().shadowRoot!.querySelector(`[part~="${name}"]`) as HTMLButtonElement).click(), name);
+      publisherPage.evaluate(
+        (name) => (el().shadowRoot!.querySelector(`[part~="${name}"]`) as HTMLButtonElement).click(),
+        name,
+      );
     await click('mic-button');
     assert.equal(await publisherPage.evaluate(() => el().hasAttribute('muted')), true);
     const muted = await waitFor(async () => {
@@ -216,12 +237,16 @@ describe('<janus-publisher> end to end', () => {
       return {
         camera: host.stream!.getVideoTracks()[0]!.getSettings().deviceId!,
         videoTrack: host.stream!.getVideoTracks()[0]!.id,
-        mic: devices.find((d) => d.kind === 'audioinput' && d.deviceId !== 'default' && d.deviceId !== audio.getSettings().deviceId)!.deviceId,
+        mic: devices.find(
+          (d) => d.kind === 'audioinput' && d.deviceId !== 'default' && d.deviceId !== audio.getSettings().deviceId,
+        )!.deviceId,
         sdp: host.peerConnection!.localDescription!.sdp,
       };
     });
     const changes = () =>
-      publisherPage.evaluate(() => (window as unknown as TestWindow).recorded.filter((e) => e.type === 'janus-device-change').map((e) => e.detail));
+      publisherPage.evaluate(() =>
+        (window as unknown as TestWindow).recorded.filter((e) => e.type === 'janus-device-change').map((e) => e.detail),
+      );
     // Sample the subscriber's audio every 150 ms across both switches: it must never stall.
     const samples: number[] = [(await received(subscriberPage)).audioPackets];
     await publisherPage.evaluate((id) => void (el().videoDevice = id), before.camera);
@@ -242,7 +267,11 @@ describe('<janus-publisher> end to end', () => {
       const senders = host.peerConnection!.getSenders();
       const video = senders.find((s) => s.track?.kind === 'video')!.track!;
       const audio = senders.find((s) => s.track?.kind === 'audio')!.track!;
-      return { videoTrack: video.id, mic: audio.getSettings().deviceId, sdp: host.peerConnection!.localDescription!.sdp };
+      return {
+        videoTrack: video.id,
+        mic: audio.getSettings().deviceId,
+        sdp: host.peerConnection!.localDescription!.sdp,
+      };
     });
     assert.notEqual(after.videoTrack, before.videoTrack, 'the sender carries a new camera track');
     assert.equal(after.mic, before.mic, 'the sender carries the new microphone');
@@ -254,11 +283,17 @@ describe('<janus-publisher> end to end', () => {
   });
 
   it('screen share publishes: the subscriber keeps decoding, the sender carries the screen', async () => {
-    await publisherPage.evaluate(() => (el().shadowRoot!.querySelector('[part~="screen-button"]') as HTMLButtonElement).click());
+    await publisherPage.evaluate(() =>
+      (el().shadowRoot!.querySelector('[part~="screen-button"]') as HTMLButtonElement).click(),
+    );
     const surface = await waitFor(
       () =>
         publisherPage.evaluate(
-          () => el().peerConnection!.getSenders().find((s) => s.track?.kind === 'video')?.track?.getSettings().displaySurface,
+          () =>
+            el()
+              .peerConnection!.getSenders()
+              .find((s) => s.track?.kind === 'video')
+              ?.track?.getSettings().displaySurface,
         ),
       'the video sender to carry a screen capture',
     );
@@ -272,7 +307,8 @@ describe('<janus-publisher> end to end', () => {
   it('removing the element stops every track and leaves no Janus handle or participant', async () => {
     await publisherPage.evaluate(() => el().remove());
     await waitFor(
-      () => publisherPage.evaluate(() => (window as unknown as TestWindow).tracks.every((t) => t.readyState === 'ended')),
+      () =>
+        publisherPage.evaluate(() => (window as unknown as TestWindow).tracks.every((t) => t.readyState === 'ended')),
       'every captured track to end',
     );
     await waitFor(async () => (await adminHandles(ids.session)).length === 0, 'no Janus handle');
@@ -282,7 +318,10 @@ describe('<janus-publisher> end to end', () => {
   it('relay only through the static-user coturn (ice-servers + ice-transport-policy="relay")', async () => {
     room = await createRoom();
     const ice = JSON.stringify([stack().turn.static]).replaceAll('"', '&quot;');
-    const live = await goLive(publisherPage, `server="${stack().janus.ws}" room="${room}" ice-servers="${ice}" ice-transport-policy="relay" autostart`);
+    const live = await goLive(
+      publisherPage,
+      `server="${stack().janus.ws}" room="${room}" ice-servers="${ice}" ice-transport-policy="relay" autostart`,
+    );
     console.log(`[measure] tag pasted -> janus-published (relay, static TURN user): ${live.ms} ms`);
     assert.equal(await selectedLocalCandidateType(publisherPage), 'relay');
     await subscribe(subscriberPage, room, live.feedId);
@@ -295,7 +334,10 @@ describe('<janus-publisher> end to end', () => {
   it('relay only with turn-credentials: credentials fetched from the TURN REST endpoint, then refreshed', async () => {
     room = await createRoom();
     const endpoint = `${stack().baseUrl}/turn-credentials?ttl=6`;
-    const live = await goLive(publisherPage, `server="${stack().janus.ws}" room="${room}" turn-credentials="${endpoint}" ice-transport-policy="relay" autostart`);
+    const live = await goLive(
+      publisherPage,
+      `server="${stack().janus.ws}" room="${room}" turn-credentials="${endpoint}" ice-transport-policy="relay" autostart`,
+    );
     console.log(`[measure] tag pasted -> janus-published (relay, TURN REST credentials): ${live.ms} ms`);
     assert.equal(await selectedLocalCandidateType(publisherPage), 'relay');
     await subscribe(subscriberPage, room, live.feedId);
@@ -305,7 +347,9 @@ describe('<janus-publisher> end to end', () => {
     }, 'media through the relay');
     // A 6 s lifetime is refreshed at the 5 s floor; performance entries count the fetches.
     const fetches = () =>
-      publisherPage.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/turn-credentials')).length);
+      publisherPage.evaluate(
+        () => performance.getEntriesByType('resource').filter((e) => e.name.includes('/turn-credentials')).length,
+      );
     const initial = await fetches();
     assert.ok(initial >= 1);
     await waitFor(async () => (await fetches()) > initial, 'a refresh of the TURN credentials', 8000);

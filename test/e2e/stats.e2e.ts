@@ -34,13 +34,18 @@ const kbps = (text: string) => Number(/^(\d+) kbit\/s$/.exec(text)?.[1] ?? NaN);
 async function publish(page: Page, room: number, extra = ''): Promise<number> {
   await page.evaluate(
     ({ ws, room, extra }) => {
-      document.querySelector('main')!.innerHTML = `<janus-publisher server="${ws}" room="${room}" autostart resolution="640x360" ${extra}>
+      document.querySelector('main')!.innerHTML =
+        `<janus-publisher server="${ws}" room="${room}" autostart resolution="640x360" ${extra}>
           <janus-stats slot="overlay" compact interval="500"></janus-stats>
         </janus-publisher>`;
     },
     { ws: stack().janus.ws, room, extra },
   );
-  return waitFor(() => page.evaluate(() => document.querySelector('janus-publisher')!.feedId as number), 'feed id', 20000);
+  return waitFor(
+    () => page.evaluate(() => document.querySelector('janus-publisher')!.feedId as number),
+    'feed id',
+    20000,
+  );
 }
 
 /** Subscribes to `feed` in a stats host with a <janus-stats for=...> beside it. */
@@ -90,7 +95,11 @@ describe('<janus-stats> end to end', () => {
 
     it('the compact badge says the quality in words and opens the panel with live numbers', async () => {
       const badge = publisherPage.locator('janus-stats [part~="badge"]');
-      await waitFor(async () => /^Connection quality: (Good|Fair|Poor|Bad)$/.test((await badge.innerText()).replace(/\s+/g, ' ').trim()), 'a quality badge');
+      await waitFor(
+        async () =>
+          /^Connection quality: (Good|Fair|Poor|Bad)$/.test((await badge.innerText()).replace(/\s+/g, ' ').trim()),
+        'a quality badge',
+      );
       assert.equal(await publisherPage.locator('janus-stats [part~="panel"]').count(), 0);
       await badge.click();
       assert.equal(await badge.getAttribute('aria-expanded'), 'true');

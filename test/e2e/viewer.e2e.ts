@@ -76,7 +76,9 @@ function viewer(browser: Browser, attributes: Record<string, string | number | b
 function qualityEvent(page: Page, quality: string, reason: string): Promise<boolean> {
   return page.evaluate(
     ({ quality, reason }) =>
-      window.events.some((e) => e.type === 'janus-quality' && e.detail['quality'] === quality && e.detail['reason'] === reason),
+      window.events.some(
+        (e) => e.type === 'janus-quality' && e.detail['quality'] === quality && e.detail['reason'] === reason,
+      ),
     { quality, reason },
   );
 }
@@ -103,7 +105,9 @@ describe('<janus-viewer> on the real stack', () => {
     const room = await createRoom();
     const { page } = await viewer(browser, { room });
     await page.waitForFunction(() => window.element?.state === 'waiting');
-    const placeholder = await page.evaluate(() => Boolean(window.element.shadowRoot?.querySelector('[part~="placeholder"]')));
+    const placeholder = await page.evaluate(() =>
+      Boolean(window.element.shadowRoot?.querySelector('[part~="placeholder"]')),
+    );
     assert.ok(placeholder, 'the waiting placeholder is shown');
 
     const publisher = await publish(browser, room, 'Alice');
@@ -127,10 +131,15 @@ describe('<janus-viewer> on the real stack', () => {
     const alice = await publish(browser, room, 'Alice');
     const bob = await publish(browser, room, 'Bob');
     const { page } = await viewer(browser, { room });
-    await waitFor(async () => (await received(page)).videoWidths.filter((w) => w > 0).length === 2, 'two tiles playing');
+    await waitFor(
+      async () => (await received(page)).videoWidths.filter((w) => w > 0).length === 2,
+      'two tiles playing',
+    );
     await bob.context().close();
     await waitFor(async () => (await received(page)).tiles === 1, 'one tile after Bob left');
-    const events = await page.evaluate(() => window.events.filter((e) => e.type.startsWith('janus-feed')).map((e) => e.type));
+    const events = await page.evaluate(() =>
+      window.events.filter((e) => e.type.startsWith('janus-feed')).map((e) => e.type),
+    );
     assert.deepEqual(events.sort(), ['janus-feed-added', 'janus-feed-added', 'janus-feed-removed']);
     assert.ok(await waitFor(() => rising(page, (r) => r.frames), 'remaining tile still decoding'));
     assert.equal(await page.evaluate(() => window.peerConnections), 1, 'one PeerConnection throughout');
@@ -200,14 +209,18 @@ describe('<janus-viewer> on the real stack', () => {
     await page.context().close();
   });
 
-  it('a <janus-stats for> overlay shows the viewer\'s live numbers', async () => {
+  it("a <janus-stats for> overlay shows the viewer's live numbers", async () => {
     const room = await createRoom();
     const publisher = await publish(browser, room, 'Alice');
     const { page } = await viewer(browser, { room, _stats: true });
     const sample = await waitFor(
       () =>
         page.evaluate(() => {
-          const stats = (window as unknown as { stats: { sample?: { video: { bitrateKbps: number; width?: number }; candidatePair?: { local: string } } } }).stats;
+          const stats = (
+            window as unknown as {
+              stats: { sample?: { video: { bitrateKbps: number; width?: number }; candidatePair?: { local: string } } };
+            }
+          ).stats;
           const s = stats.sample;
           return s && s.video.bitrateKbps > 0 && s.video.width ? s : undefined;
         }),
@@ -226,7 +239,9 @@ describe('<janus-viewer> on the real stack', () => {
     const { page } = await viewer(browser, { room });
     await page.waitForFunction(() => window.element.state === 'live', undefined, { timeout: 15000 });
     const session = await page.evaluate(
-      () => (window.element as unknown as { controller: { viewer: { ids: { session: number } } } }).controller.viewer.ids.session,
+      () =>
+        (window.element as unknown as { controller: { viewer: { ids: { session: number } } } }).controller.viewer.ids
+          .session,
     );
     assert.ok((await adminHandles(session)).length >= 2, 'lobby and subscriber handles while live');
     await page.evaluate(() => window.element.remove());

@@ -21,7 +21,8 @@ export async function loopback(): Promise<Loopback> {
   const connected = (pc: RTCPeerConnection) => ['connected', 'completed'].includes(pc.iceConnectionState);
   const deadline = Date.now() + 10000;
   while (!(connected(sender) && connected(receiver))) {
-    if (Date.now() > deadline) throw new Error(`loopback ICE: ${sender.iceConnectionState}/${receiver.iceConnectionState}`);
+    if (Date.now() > deadline)
+      throw new Error(`loopback ICE: ${sender.iceConnectionState}/${receiver.iceConnectionState}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return {

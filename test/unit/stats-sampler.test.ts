@@ -114,10 +114,16 @@ describe('StatsSampler (real loopback PeerConnections)', () => {
       try {
         sampler.setPeerConnection(second.receiver);
         expect(pcs).to.deep.equal([second.receiver]);
-        const fresh = await until(() => samples.find((s) => s.connection === first.connection + 1), 'a sample of the new connection');
+        const fresh = await until(
+          () => samples.find((s) => s.connection === first.connection + 1),
+          'a sample of the new connection',
+        );
         // No previous sample of this PeerConnection: nothing to compute a rate against yet.
         expect(fresh.video.bitrateKbps).to.equal(0);
-        await until(() => samples.find((s) => s.connection === fresh.connection && s.video.bitrateKbps > 0), 'bitrate again');
+        await until(
+          () => samples.find((s) => s.connection === fresh.connection && s.video.bitrateKbps > 0),
+          'bitrate again',
+        );
         sampler.setPeerConnection(undefined);
         expect(sampler.polling).to.equal(false);
       } finally {

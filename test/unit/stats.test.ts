@@ -3,12 +3,7 @@ import { toStatsSample, type RawStats, type StatsSample } from '../../src/core/s
 
 // Reports recorded from real Chromium loopback calls by test/fixtures/capture-stats.mjs.
 type Fixture =
-  | 'sender-simulcast-1'
-  | 'sender-simulcast-2'
-  | 'receiver-1'
-  | 'receiver-2'
-  | 'relay-tcp-sender'
-  | 'relay-tcp-receiver';
+  'sender-simulcast-1' | 'sender-simulcast-2' | 'receiver-1' | 'receiver-2' | 'relay-tcp-sender' | 'relay-tcp-receiver';
 
 const cache = new Map<Fixture, RawStats[]>();
 

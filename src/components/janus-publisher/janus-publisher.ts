@@ -149,7 +149,8 @@ export class JanusPublisher extends JanusRoomElement<PublisherState> {
       this.feedId = undefined;
       this.dispatchEvent(widgetEvent('janus-unpublished', detail));
     },
-    fallback: (reason) => this.dispatchEvent(widgetEvent('janus-device-change', { kind: 'video', source: 'none', fallback: reason })),
+    fallback: (reason) =>
+      this.dispatchEvent(widgetEvent('janus-device-change', { kind: 'video', source: 'none', fallback: reason })),
     source: ({ video, videoDevice }) => {
       this.video = video;
       this.videoDevice = videoDevice ?? '';
@@ -247,7 +248,9 @@ export class JanusPublisher extends JanusRoomElement<PublisherState> {
     }
   }
 
-  private async switchSource(change: Partial<Pick<CaptureOptions, 'video' | 'videoDevice' | 'audioDevice'>>): Promise<void> {
+  private async switchSource(
+    change: Partial<Pick<CaptureOptions, 'video' | 'videoDevice' | 'audioDevice'>>,
+  ): Promise<void> {
     const publisher = this.controller.publisher;
     try {
       await publisher?.switchSource(change);
@@ -277,7 +280,8 @@ export class JanusPublisher extends JanusRoomElement<PublisherState> {
       @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value)}
     >
       ${list.map(
-        (d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === selected}>${d.label || `${this.text(kind)} ${i + 1}`}</option>`,
+        (d, i) =>
+          html`<option value=${d.deviceId} ?selected=${d.deviceId === selected}>${d.label || `${this.text(kind)} ${i + 1}`}</option>`,
       )}
     </select>`;
   }

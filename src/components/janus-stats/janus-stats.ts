@@ -145,7 +145,9 @@ export class JanusStats extends LitElement {
   @property({ type: Boolean, reflect: true }) open = false;
 
   /** Overrides for the visible strings; `diagnosis` overrides the problem descriptions by code. */
-  @property({ attribute: false }) strings: Partial<StatsStrings> & { diagnosis?: Partial<Record<DiagnosisCode, string>> } = {};
+  @property({ attribute: false }) strings: Partial<StatsStrings> & {
+    diagnosis?: Partial<Record<DiagnosisCode, string>>;
+  } = {};
 
   /** Read-only: the overall quality of the latest sample, `unknown` without one. */
   @property({ reflect: true }) quality: StatsQuality = 'unknown';
@@ -216,7 +218,11 @@ export class JanusStats extends LitElement {
       const state = (target as { state?: unknown }).state;
       report.source = { tag: target.localName, id: target.id };
       if (typeof state === 'string') report.source.state = state;
-      if (pc) Object.assign(report.source, { iceConnectionState: pc.iceConnectionState, connectionState: pc.connectionState });
+      if (pc)
+        Object.assign(report.source, {
+          iceConnectionState: pc.iceConnectionState,
+          connectionState: pc.connectionState,
+        });
     }
     return report;
   }
@@ -291,7 +297,11 @@ export class JanusStats extends LitElement {
       this.observer.observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ['id'] });
       return this.upgraded(root.getElementById(this.for));
     }
-    for (let node: Element | null = this.parentElement; node; node = node.parentElement ?? (node.parentNode as ShadowRoot | null)?.host ?? null) {
+    for (
+      let node: Element | null = this.parentElement;
+      node;
+      node = node.parentElement ?? (node.parentNode as ShadowRoot | null)?.host ?? null
+    ) {
       const found = this.upgraded(node);
       if (found) return found;
     }
@@ -311,8 +321,10 @@ export class JanusStats extends LitElement {
     const before = this.sample;
     this.sample = sample;
     this.quality = this.hls ? hlsQuality(this.hls) : (sample?.quality ?? 'unknown');
-    if (sample && sample.connection !== this.slowLinks.connection) this.slowLinks = { connection: sample.connection, count: 0 };
-    for (const report of sample?.slowLinks ?? []) this.slowLinks = { ...this.slowLinks, count: this.slowLinks.count + 1, last: report };
+    if (sample && sample.connection !== this.slowLinks.connection)
+      this.slowLinks = { connection: sample.connection, count: 0 };
+    for (const report of sample?.slowLinks ?? [])
+      this.slowLinks = { ...this.slowLinks, count: this.slowLinks.count + 1, last: report };
     // Announce changes of level or of the problem list, never the numbers ticking.
     const key = (s: LiveStatsSample | undefined) => (s ? `${s.quality}:${s.diagnosis.map((d) => d.code).join()}` : '');
     if (sample && key(sample) !== key(before)) {
@@ -345,20 +357,25 @@ export class JanusStats extends LitElement {
     const rows = this.hls ? hlsRows(this.hls, text) : sample ? metricRows(sample, this.slowLinks, text) : [];
     return html`<section part="panel" id="panel" aria-label=${this.text('details')}>
       <div part="header"><span part="indicator" aria-hidden="true"></span>${this.text('quality')}: ${this.text(this.quality)}</div>
-      ${rows.length
-        ? html`<dl part="metrics">
+      ${
+        rows.length
+          ? html`<dl part="metrics">
             ${rows.map(
               ([name, label, value]) =>
                 html`<div part="metric metric-${name}"><dt part="label">${label}</dt><dd part="value">${value}</dd></div>`,
             )}
           </dl>`
-        : html`<p part="message">${this.text(this.target ? 'waiting' : 'detached')}</p>`}
+          : html`<p part="message">${this.text(this.target ? 'waiting' : 'detached')}</p>`
+      }
       <ul part="diagnosis">
-        ${!this.hls && sample?.diagnosis.length
-          ? sample.diagnosis.map(
-              (d) => html`<li part="diagnosis-item diagnosis-${d.severity}" data-code=${d.code}>${this.message(d.code)}</li>`,
-            )
-          : html`<li part="diagnosis-item diagnosis-good">${sample || this.hls ? this.text('noIssues') : nothing}</li>`}
+        ${
+          !this.hls && sample?.diagnosis.length
+            ? sample.diagnosis.map(
+                (d) =>
+                  html`<li part="diagnosis-item diagnosis-${d.severity}" data-code=${d.code}>${this.message(d.code)}</li>`,
+              )
+            : html`<li part="diagnosis-item diagnosis-good">${sample || this.hls ? this.text('noIssues') : nothing}</li>`
+        }
       </ul>
       <button part="copy-button" ?disabled=${!this.target} @click=${() => void this.onCopy()}>${this.text('copy')}</button>
     </section>`;
@@ -366,11 +383,13 @@ export class JanusStats extends LitElement {
 
   override render() {
     return html`<div part="base" data-quality=${this.quality}>
-      ${this.compact
-        ? html`<button part="badge" aria-expanded=${this.open ? 'true' : 'false'} aria-controls="panel" @click=${() => (this.open = !this.open)}>
+      ${
+        this.compact
+          ? html`<button part="badge" aria-expanded=${this.open ? 'true' : 'false'} aria-controls="panel" @click=${() => (this.open = !this.open)}>
             <span part="indicator" aria-hidden="true"></span><span class="visually-hidden">${this.text('quality')}: </span>${this.text(this.quality)}
           </button>`
-        : nothing}
+          : nothing
+      }
       ${!this.compact || this.open ? this.renderPanel() : nothing}
       ${this.error ? html`<p part="error" role="alert">${this.error.message}</p>` : nothing}
       <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>

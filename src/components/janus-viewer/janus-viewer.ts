@@ -239,7 +239,9 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
   ladderChanged(change: LadderChange, quality: Quality): void {
     const { level, direction, trigger, metrics } = change;
     const feedId = this.feeds[0]?.feedId;
-    this.dispatchEvent(widgetEvent('janus-quality', { quality, reason: 'network', feedId, level, direction, trigger, metrics }));
+    this.dispatchEvent(
+      widgetEvent('janus-quality', { quality, reason: 'network', feedId, level, direction, trigger, metrics }),
+    );
   }
 
   /** Connects again from scratch. */
