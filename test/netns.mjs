@@ -87,17 +87,26 @@ function removeStale() {
   }
 }
 
-/** Installs iptables (for random loss) when it is missing and we are root, as the stack does for Janus. */
-function ensureIptables() {
-  if (fs.existsSync(IPTABLES)) return;
-  console.error('[netns] installing iptables with apt-get ...');
+/**
+ * Installs iproute2 (namespaces, veth, tc) and iptables (random loss) when missing and we are root,
+ * as the stack does for Janus.
+ */
+function ensureTools() {
+  const missing = [
+    [IP, 'iproute2'],
+    [IPTABLES, 'iptables'],
+  ].filter(([bin]) => !fs.existsSync(bin));
+  if (missing.length === 0) return;
+  const packages = missing.map(([, pkg]) => pkg);
+  console.error(`[netns] installing ${packages.join(' ')} with apt-get ...`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () => quietEnv('apt-get', ['install', '-y', 'iptables'], env);
+  const install = () => quietEnv('apt-get', ['install', '-y', ...packages], env);
   if (!install()) {
     quietEnv('apt-get', ['update'], env);
     install();
   }
-  if (!fs.existsSync(IPTABLES)) throw new NetnsUnavailable('iptables is missing and could not be installed');
+  const still = missing.filter(([bin]) => !fs.existsSync(bin)).map(([, pkg]) => pkg);
+  if (still.length > 0) throw new NetnsUnavailable(`${still.join(' and ')} missing and could not be installed`);
 }
 
 function quietEnv(cmd, args, env) {
@@ -118,8 +127,8 @@ export async function createTopology() {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
     throw new NetnsUnavailable('network namespaces need root');
   }
+  ensureTools();
   for (const bin of [IP, TC]) if (!fs.existsSync(bin)) throw new NetnsUnavailable(`${bin} is missing`);
-  ensureIptables();
   removeStale();
   const topology = new Topology(process.pid);
   installExitHook();

@@ -3,7 +3,7 @@ import { JanusWidgetError, isAbortError, toWidgetError } from './errors.js';
 import type { ConnectOptions, PluginData, PluginHandle } from './janus.js';
 import { Machine, type MachineState } from './machine.js';
 import type { Quality, QualityReason } from './types.js';
-import { VIEWER_FIRST_RETRY_SPREAD_MS, connectOptions, isRetryable } from './reconnect.js';
+import { VIEWER_FIRST_RETRY_SPREAD_MS, connectOptions, isRetryable, sleep } from './reconnect.js';
 import { acquireSession, type SessionLease } from './session.js';
 import { VideoRoomSubscriber, type FeedId } from './subscriber.js';
 import { endOf, joinPublisherBody, leaveBody, parseRoomEvent, toPublishers } from './videoroom.js';
@@ -12,6 +12,8 @@ export type ViewerState = MachineState | 'waiting';
 export type { Quality, QualityReason } from './types.js';
 
 const SUBSTREAM: Record<Exclude<Quality, 'audio'>, 0 | 1 | 2> = { high: 2, medium: 1, low: 0 };
+/** How long to wait before asking again for a simulcast layer Janus did not switch to. */
+const LAYER_RETRY_MS = 2000;
 const QUALITY_OF_SUBSTREAM: Quality[] = ['low', 'medium', 'high'];
 
 export interface ViewerSettings {
@@ -315,7 +317,8 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
     return (this.wanted.get(feedId) ?? this.wantedForAll)?.reason ?? 'network';
   }
 
-  private async applyQuality(feed: WatchedFeed, { quality, reason, temporal = 2 }: Wanted): Promise<void> {
+  private async applyQuality(feed: WatchedFeed, wanted: Wanted): Promise<void> {
+    const { quality, reason, temporal = 2 } = wanted;
     const subscriber = this.subscriber;
     if (!subscriber || feed.videoMid === undefined) return;
     if (quality === 'audio') {
@@ -333,6 +336,21 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
       feed.quality = quality;
       this.emit('quality', { feedId: feed.feedId, quality, reason });
     }
+    // A simulcast feed that did not switch (its keyframe never came: Janus rate-limits the requests,
+    // the publisher may not send that layer yet) is asked again later, while the choice holds.
+    if (!switched && subscriber.layers.has(feed.videoMid)) this.retryQuality(feed, wanted, subscriber);
+  }
+
+  private retryQuality(feed: WatchedFeed, wanted: Wanted, subscriber: VideoRoomSubscriber): void {
+    const signal = this.signal;
+    const stillWanted = () =>
+      !signal.aborted &&
+      this.subscriber === subscriber &&
+      this.feeds.get(feed.feedId) === feed &&
+      (this.wanted.get(feed.feedId) ?? this.wantedForAll) === wanted;
+    sleep(LAYER_RETRY_MS, signal)
+      .then(() => (stillWanted() ? this.applyQuality(feed, wanted) : undefined))
+      .catch(() => {});
   }
 
   protected isEstablished(): boolean {
