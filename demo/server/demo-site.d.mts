@@ -8,3 +8,7 @@ export declare function startDemoSite(options: {
   port?: number;
   bundle?: string;
 }): Promise<{ url: string; close(): Promise<void> }>;
+export declare function startDemoHls(
+  root: string,
+  stack: { janus: { http: string } },
+): Promise<{ stop(): Promise<void> }>;

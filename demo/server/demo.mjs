@@ -2,12 +2,11 @@
 // `npm start`: installs what is missing, builds the bundle when the sources changed, starts the local
 // stack (Janus + coturn) and serves the demo site on the built dist/janus-widgets.js, as a site would.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDependencies } from './deps.mjs';
-import { DEMO_HLS_FOLDER, startDemoSite } from './demo-site.mjs';
-import { startHlsBridge } from './hls-bridge.mjs';
+import { DEMO_HLS_FOLDER, startDemoHls, startDemoSite } from './demo-site.mjs';
 import { ensureInstalled, startStack } from './stack.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -32,9 +31,8 @@ if (!existsSync(bundle) || statSync(bundle).mtimeMs < newest(join(root, 'src')))
 }
 
 const stack = await startStack();
-// The reference HLS deployment for the demo room: ffmpeg writes into a folder the site serves.
-const hlsFolder = join(root, DEMO_HLS_FOLDER);
-const bridge = await startHlsBridge({ janus: stack.janus.http, room: 1234, folder: hlsFolder });
+
+const hls = await startDemoHls(root, stack);
 const site = await startDemoSite({ root, stack, port: Number(process.env.DEMO_PORT ?? 5173) });
 console.log(`\n  janus-widgets demo: ${site.url}/demo/\n`);
 console.log(
@@ -43,8 +41,7 @@ console.log(
 
 const stop = async () => {
   await site.close();
-  await bridge.stop();
-  rmSync(hlsFolder, { recursive: true, force: true });
+  await hls.stop();
   await stack.stop();
   process.exit(0);
 };

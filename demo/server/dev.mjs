@@ -1,11 +1,8 @@
 #!/usr/bin/env node
 // `npm run dev` (contributor mode): the demo site of `npm start`, but Vite serves the TypeScript
 // sources instead of the built bundle, so edits show at once.
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEMO_HLS_FOLDER } from './demo-site.mjs';
-import { startHlsBridge } from './hls-bridge.mjs';
+import { DEMO_HLS_FOLDER, startDemoHls } from './demo-site.mjs';
 import { ensureDependencies } from './deps.mjs';
 import { ensureInstalled, startStack, turnRestCredentials } from './stack.mjs';
 
@@ -13,8 +10,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 await ensureDependencies(root);
 await ensureInstalled();
 const stack = await startStack();
-const hlsFolder = join(root, DEMO_HLS_FOLDER);
-const bridge = await startHlsBridge({ janus: stack.janus.http, room: 1234, folder: hlsFolder });
+const hls = await startDemoHls(root, stack);
 
 const { createServer } = await import('vite');
 const server = await createServer({
@@ -57,8 +53,7 @@ console.log(`\n  Janus: ${stack.janus.ws}   (Ctrl-C stops everything)\n`);
 
 const stop = async () => {
   await server.close();
-  await bridge.stop();
-  rmSync(hlsFolder, { recursive: true, force: true });
+  await hls.stop();
   await stack.stop();
   process.exit(0);
 };
