@@ -166,20 +166,28 @@ function isJsonObject(text: unknown): boolean {
   }
 }
 
-let initialised: Promise<void> | undefined;
+let initialised = false;
 
-function initJanus(): Promise<void> {
-  initialised ??= new Promise((resolve) => {
-    Janus.init({
-      debug: false,
-      dependencies: {
-        ...Janus.useDefaultDependencies({ adapter: { browserDetails: browserDetails(navigator.userAgent) } }),
-        newWebSocket: hardenedSocket,
-      },
-      callback: () => resolve(),
-    });
+/** janus.js initialises synchronously; so must we, for the socket to open before the first render. */
+function initJanus(): void {
+  if (initialised) return;
+  initialised = true;
+  Janus.init({
+    debug: false,
+    dependencies: {
+      ...Janus.useDefaultDependencies({ adapter: { browserDetails: browserDetails(navigator.userAgent) } }),
+      newWebSocket: hardenedSocket,
+    },
   });
-  return initialised;
+}
+
+/**
+ * Answers Janus's offers as the DTLS server (`a=setup:passive`), so that Janus starts the handshake
+ * once its own ICE is ready. As the client, the browser sends its first ClientHello when its side
+ * is ready, Janus drops it while its side is not yet, and the retransmission costs about 50 ms.
+ */
+export function asDtlsServer(sdp: string | undefined): string | undefined {
+  return sdp?.replace(/^a=setup:active\r?$/gm, (line) => line.replace('active', 'passive'));
 }
 
 /** Time allowed for ICE and DTLS to complete before publishing or subscribing counts as failed. */
@@ -231,9 +239,10 @@ export class JanusConnection extends Emitter<ConnectionEvents> {
   }
 
   /** Creates a session on the first server of the list that answers. */
-  static async connect(options: ConnectOptions): Promise<JanusConnection> {
-    await initJanus();
-    throwIfAborted(options.signal);
+  static connect(options: ConnectOptions): Promise<JanusConnection> {
+    // No await before `new Janus`: the WebSocket opens while the element renders.
+    if (options.signal?.aborted) return Promise.reject(abortReason(options.signal));
+    initJanus();
     return new Promise((resolve, reject) => {
       let connection: JanusConnection | undefined;
       let settled = false;
@@ -614,12 +623,17 @@ export class PluginHandle extends Emitter<HandleEvents> {
 
   createAnswer(jsep: Jsep, tracks: TrackOption[] = []): Promise<Jsep> {
     return new Promise((resolve, reject) => {
-      this.handle.createAnswer({
+      // janus.js takes customizeSdp for answers too; its typings list it only for offers.
+      const params: Parameters<JanusJS.PluginHandle['createAnswer']>[0] & Pick<JanusJS.OfferParams, 'customizeSdp'> = {
         jsep,
         tracks,
+        customizeSdp: (answer) => {
+          answer.sdp = asDtlsServer(answer.sdp);
+        },
         success: resolve,
         error: (error: unknown) => reject(toWidgetError(error, 'negotiation-failed')),
-      });
+      };
+      this.handle.createAnswer(params);
     });
   }
 

@@ -10,7 +10,7 @@ import {
   type VideoSource,
 } from './media.js';
 import { VideoRoomPublisher, type VideoCodec } from './publisher.js';
-import { connectOptions } from './reconnect.js';
+import { connectOptions, type ResolvedConnectOptions } from './reconnect.js';
 
 export type PublisherState = MachineState;
 
@@ -140,7 +140,8 @@ export class LivePublisher extends Machine<PublisherState, LivePublisherEvents> 
     try {
       // The session and handle are set up while the camera starts: capture is the slow part.
       const options = connectOptions(this.settings.connection, signal);
-      const connected = options.then((resolved) => this.preparePublisher(resolved).connect(signal));
+      const connect = (resolved: ResolvedConnectOptions) => this.preparePublisher(resolved).connect(signal);
+      const connected = options instanceof Promise ? options.then(connect) : connect(options);
       const [stream, resolved] = await Promise.all([this.captureOnce(), options, connected]);
       await this.publishOnce(stream, resolved, signal);
     } catch (error) {
@@ -149,7 +150,7 @@ export class LivePublisher extends Machine<PublisherState, LivePublisherEvents> 
     }
   }
 
-  private preparePublisher(options: Awaited<ReturnType<typeof connectOptions>>): VideoRoomPublisher {
+  private preparePublisher(options: ResolvedConnectOptions): VideoRoomPublisher {
     if (this.publisher) return this.publisher;
     const { settings } = this;
     const publisher = new VideoRoomPublisher({
@@ -176,11 +177,7 @@ export class LivePublisher extends Machine<PublisherState, LivePublisherEvents> 
     return publisher;
   }
 
-  private async publishOnce(
-    stream: MediaStream,
-    options: Awaited<ReturnType<typeof connectOptions>>,
-    signal: AbortSignal,
-  ): Promise<void> {
+  private async publishOnce(stream: MediaStream, options: ResolvedConnectOptions, signal: AbortSignal): Promise<void> {
     const { settings } = this;
     let publisher = this.preparePublisher(options);
     const { feedId } = await publisher.publish(stream, signal).catch(async (error: unknown) => {
@@ -203,7 +200,7 @@ export class LivePublisher extends Machine<PublisherState, LivePublisherEvents> 
   }
 
   /** Re-publishes the same stream on a fresh session after the connection dropped. */
-  private recover(options: Awaited<ReturnType<typeof connectOptions>>): Promise<void> {
+  private recover(options: ResolvedConnectOptions): Promise<void> {
     return this.reconnect(
       (signal) => this.republish(options, signal),
       () => this.dropPublisher(),
@@ -215,7 +212,7 @@ export class LivePublisher extends Machine<PublisherState, LivePublisherEvents> 
    * released), so a blank stand-in is published and released at once: the video transceiver must
    * exist for the camera to come back without renegotiating.
    */
-  private async republish(options: Awaited<ReturnType<typeof connectOptions>>, signal: AbortSignal): Promise<void> {
+  private async republish(options: ResolvedConnectOptions, signal: AbortSignal): Promise<void> {
     const stream = this.stream!;
     const needsStandIn =
       !this.videoEnabled &&

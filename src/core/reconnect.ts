@@ -80,26 +80,31 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+export type ResolvedConnectOptions = Omit<ConnectOptions, 'signal'>;
+
 /**
  * Turns a validated connection config into janus.js connect options, fetching TURN REST
  * credentials first (and refreshing them until `signal` aborts) when `turn-credentials` is set.
+ * Without credentials to fetch the options come back at once, not in a promise: a caller that
+ * connects in the same task opens its socket before the element's first render.
  */
-export async function connectOptions(
+export function connectOptions(
   config: ConnectionConfig,
   signal: AbortSignal,
-): Promise<Omit<ConnectOptions, 'signal'>> {
+): ResolvedConnectOptions | Promise<ResolvedConnectOptions> {
   const iceServers = [...config.iceServers];
-  if (config.turnCredentials) {
-    // One refresher for these options: reconnects reuse the options (and so the refreshed array);
-    // it stops with `signal`, or at once when its first fetch fails.
-    const refresher = new TurnCredentialsRefresher(config.turnCredentials, iceServers, config.iceServers);
-    await refresher.start(signal);
-    throwIfAborted(signal);
-  }
-  return {
+  const options = {
     servers: config.servers,
     token: config.token,
     iceServers,
     iceTransportPolicy: config.iceTransportPolicy,
   };
+  if (!config.turnCredentials) return options;
+  // One refresher for these options: reconnects reuse the options (and so the refreshed array);
+  // it stops with `signal`, or at once when its first fetch fails.
+  const refresher = new TurnCredentialsRefresher(config.turnCredentials, iceServers, config.iceServers);
+  return refresher.start(signal).then(() => {
+    throwIfAborted(signal);
+    return options;
+  });
 }

@@ -110,7 +110,8 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
     this.setState('connecting');
     try {
       // Resolved once per run (TURN credentials are fetched, then refreshed until the run ends).
-      this.options = await connectOptions(this.settings.connection, signal);
+      const options = connectOptions(this.settings.connection, signal);
+      this.options = options instanceof Promise ? await options : options;
       await this.open(this.options, signal);
     } catch (error) {
       this.fail(error);

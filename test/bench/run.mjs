@@ -29,129 +29,417 @@ if (spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: root, stdi
 const { chromium } = await import('playwright-core');
 const { chromiumArgs, chromiumPath } = await import('../chromium.mjs');
 const { startStaticServer } = await import('../../demo/server/static-server.mjs');
-const stack = await startStack();
+let stack = await startStack();
 const server = await startStaticServer({ root });
 process.env.E2E_STACK = JSON.stringify({ baseUrl: server.url, janus: stack.janus, turn: stack.turn });
 const { createRoom } = await import('../janus-api.mjs');
 const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+const TRACE = Boolean(process.env.BENCH_TRACE);
+const LOAD_S = Number(process.env.BENCH_LOAD_S ?? 60);
 
-/** Records, in page time, when any PeerConnection first decodes video or first sends video packets. */
+/**
+ * Init script of every bench page: records, per PeerConnection, when it was made, first decoded a
+ * video frame and first sent a video packet (page time, and epoch time for events timed from Node),
+ * plus a trace of the signalling and connection phases for BENCH_TRACE.
+ */
 function watchPeerConnections() {
   const connections = [];
+  const trace = (label) => window.trace.push([performance.now(), label]);
+  window.trace = [];
+  window.connections = connections;
+  const NativeSocket = window.WebSocket;
+  window.WebSocket = class extends NativeSocket {
+    constructor(...args) {
+      super(...args);
+      trace('ws new');
+      this.addEventListener('open', () => trace('ws open'));
+      this.addEventListener('message', (event) => {
+        const m = JSON.parse(event.data);
+        if (m.janus !== 'ack') trace(`<- ${m.janus} ${m.plugindata?.data?.videoroom ?? ''}${m.jsep ? ' +jsep' : ''}`);
+      });
+    }
+    send(data) {
+      const m = JSON.parse(data);
+      if (m.janus !== 'keepalive') trace(`-> ${m.janus} ${m.body?.request ?? ''}${m.jsep ? ' +jsep' : ''}`);
+      super.send(data);
+    }
+  };
+  // A heartbeat: a gap means the main thread was busy for that long.
+  let beat = performance.now();
+  const heartbeat = () => {
+    const now = performance.now();
+    if (now - beat > 8) trace(`main thread busy ${(now - beat).toFixed(0)} ms`);
+    beat = now;
+    if (now < 5000) setTimeout(heartbeat, 1);
+  };
+  heartbeat();
+  const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    trace(`gum ${JSON.stringify(constraints)}`);
+    const stream = await getUserMedia(constraints);
+    trace('gum done');
+    return stream;
+  };
   const Native = window.RTCPeerConnection;
   window.RTCPeerConnection = class extends Native {
     constructor(...args) {
       super(...args);
-      connections.push(this);
+      const record = {
+        created: performance.now(),
+        firstFrame: undefined,
+        firstPacket: undefined,
+        frameEpoch: undefined,
+      };
+      connections.push(record);
+      trace('pc new');
+      this.addEventListener('iceconnectionstatechange', () => trace(`ice ${this.iceConnectionState}`));
+      this.addEventListener('connectionstatechange', () => trace(`pc ${this.connectionState}`));
+      const poll = async () => {
+        if (this.signalingState === 'closed') return;
+        const report = await this.getStats().catch(() => undefined);
+        report?.forEach((entry) => {
+          if (entry.kind !== 'video') return;
+          if (entry.type === 'inbound-rtp' && entry.packetsReceived > 0 && !record.firstRtp) {
+            record.firstRtp = performance.now();
+            trace('first rtp in');
+          }
+          if (entry.type === 'inbound-rtp' && entry.framesDecoded > 0 && !record.firstFrame) {
+            record.firstFrame = performance.now();
+            record.frameEpoch = Date.now();
+            trace('first frame decoded');
+          }
+          if (entry.type === 'outbound-rtp' && entry.packetsSent > 0 && !record.firstPacket) {
+            record.firstPacket = performance.now();
+            trace('first packet sent');
+          }
+        });
+        if (!record.firstFrame && !record.firstPacket) setTimeout(poll, 5);
+      };
+      poll();
+    }
+    setLocalDescription(...args) {
+      trace(`set local ${args[0]?.type ?? ''} ${args[0]?.sdp?.match(/a=setup:\w+/)?.[0] ?? ''}`);
+      return super.setLocalDescription(...args);
+    }
+    setRemoteDescription(...args) {
+      trace(`set remote ${args[0]?.type ?? ''}`);
+      return super.setRemoteDescription(...args);
     }
   };
-  const poll = async () => {
-    for (const pc of connections) {
-      const report = await pc.getStats().catch(() => undefined);
-      report?.forEach((entry) => {
-        if (entry.kind !== 'video') return;
-        if (entry.type === 'inbound-rtp' && entry.framesDecoded > 0) window.firstFrame ??= performance.now();
-        if (entry.type === 'outbound-rtp' && entry.packetsSent > 0) window.firstPacket ??= performance.now();
-      });
-    }
-    setTimeout(poll, 5);
-  };
-  poll();
 }
 
-async function measure(path, key) {
+async function openPage(path) {
   const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
   const page = await context.newPage();
   await page.addInitScript(watchPeerConnections);
   await page.goto(server.url + path);
-  const handle = await page.waitForFunction((key) => window[key], key, { timeout: 20000 });
-  const value = await handle.jsonValue();
-  await context.close();
-  return value;
+  await page.waitForFunction(() => window.ready, undefined, { timeout: 20000 });
+  return { page, close: () => context.close() };
+}
+
+/** Starts `call` in the page and waits until a PeerConnection made after it reaches `key`; ms from the call. */
+async function timed(page, call, key) {
+  const t0 = await page.evaluate(call);
+  const handle = await page.waitForFunction(
+    ({ t0, key }) => {
+      const found = window.connections.filter((c) => c.created >= t0 && c[key]).map((c) => c[key]);
+      return found.length > 0 && Math.min(...found) - t0;
+    },
+    { t0, key },
+    { timeout: 20000 },
+  );
+  const ms = await handle.jsonValue();
+  if (TRACE) {
+    const trace = await page.evaluate(() =>
+      [...window.trace, ...performance.getEntriesByType('mark').map((m) => [m.startTime, `mark ${m.name}`])].sort(
+        (a, b) => a[0] - b[0],
+      ),
+    );
+    const lines = trace.filter(([t]) => t >= t0).map(([t, label]) => `${(t - t0).toFixed(0).padStart(5)} ${label}`);
+    console.log(`\n--- ${call.name}\n${lines.join('\n')}`);
+  }
+  return ms;
 }
 
 const query = (params) => new URLSearchParams(params).toString();
 const ws = stack.janus.ws;
 const room = await createRoom();
-const publisherContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
-const publisherPage = await publisherContext.newPage();
-await publisherPage.goto(
-  `${server.url}/test/e2e/pages/tag.html?${query({ tag: 'janus-publisher', server: ws, room, autostart: '' })}`,
+const PLAIN = '/test/bench/pages/plain.html';
+const INSERT = '/test/bench/pages/insert.html';
+const publisher = await openPage(INSERT);
+const feed = await publisher.page.evaluate(
+  async ([server, room]) => {
+    const element = document.getElementById(window.insert('janus-publisher', { server, room, autostart: '' }));
+    await new Promise((resolve) => element.addEventListener('janus-published', resolve, { once: true }));
+    return element.feedId;
+  },
+  [ws, room],
 );
-await publisherPage.waitForFunction(() => window.element?.state === 'live', undefined, { timeout: 20000 });
-const feed = await publisherPage.evaluate(() => window.element.feedId);
 
-const scenarios = [
+// Each scenario opens a fresh context on a page that already loaded its code, then times from the call.
+// page.evaluate takes one argument: bind the parameters into small named calls instead.
+function call(name, fn, arg) {
+  const wrapped = new Function(`return (${fn})(${JSON.stringify(arg)})`);
+  Object.defineProperty(wrapped, 'name', { value: name });
+  return wrapped;
+}
+const scenarios = [];
+const subscribePlain = (arg) => {
+  const t0 = performance.now();
+  window.subscribe(arg);
+  return t0;
+};
+const insertTag = ([tag, attributes]) => {
+  const t0 = performance.now();
+  window.insert(tag, attributes);
+  return t0;
+};
+const publishPlain = (arg) => {
+  const t0 = performance.now();
+  window.publish(arg);
+  return t0;
+};
+const twice = (first, second) => async (page) => {
+  await timed(page, first, 'firstFrame');
+  return timed(page, second, 'firstFrame');
+};
+const V = 'viewer: insert / call -> first decoded frame';
+const V2 = 'second viewer on the same page (shared session)';
+const P = 'publisher: insert / call -> first video packet sent';
+scenarios.push(
   {
-    group: 'viewer: navigation -> first decoded frame',
-    name: 'plain janus.js (known feed, shortest flow)',
+    group: V,
+    name: 'plain janus.js (listparticipants + subscribe)',
     baseline: true,
-    path: `/test/bench/pages/plain-viewer.html?${query({ server: ws, room, feed })}`,
-    key: 'firstFrame',
+    page: PLAIN,
+    run: (page) => timed(page, call('plain viewer', subscribePlain, { server: ws, room }), 'firstFrame'),
   },
   {
-    group: 'viewer: navigation -> first decoded frame',
+    group: V,
     name: '<janus-viewer room>',
-    path: `/test/e2e/pages/tag.html?${query({ tag: 'janus-viewer', server: ws, room })}`,
-    key: 'firstFrame',
+    page: INSERT,
+    run: (page) => timed(page, call('viewer room', insertTag, ['janus-viewer', { server: ws, room }]), 'firstFrame'),
   },
   {
-    group: 'viewer: navigation -> first decoded frame',
+    group: V,
+    name: 'plain janus.js (known feed: subscribe)',
+    page: PLAIN,
+    run: (page) => timed(page, call('plain viewer feed', subscribePlain, { server: ws, room, feed }), 'firstFrame'),
+  },
+  {
+    group: V,
     name: '<janus-viewer room feed>',
-    path: `/test/e2e/pages/tag.html?${query({ tag: 'janus-viewer', server: ws, room, feed })}`,
-    key: 'firstFrame',
+    page: INSERT,
+    run: (page) =>
+      timed(page, call('viewer feed', insertTag, ['janus-viewer', { server: ws, room, feed }]), 'firstFrame'),
   },
   {
-    group: 'publisher: navigation -> first video packet sent',
-    name: 'plain janus.js (join, offer, configure)',
+    group: V2,
+    name: 'plain janus.js (second subscribe)',
     baseline: true,
-    path: `/test/bench/pages/plain-publisher.html?${query({ server: ws, room })}`,
-    key: 'firstPacket',
+    page: PLAIN,
+    run: twice(
+      call('plain 1', subscribePlain, { server: ws, room }),
+      call('plain 2', subscribePlain, { server: ws, room }),
+    ),
   },
   {
-    group: 'publisher: navigation -> first video packet sent',
-    name: '<janus-publisher autostart>',
-    path: `/test/e2e/pages/tag.html?${query({ tag: 'janus-publisher', server: ws, room, autostart: '' })}`,
-    key: 'firstPacket',
+    group: V2,
+    name: '<janus-viewer room> x2',
+    page: INSERT,
+    run: twice(
+      call('viewer 1', insertTag, ['janus-viewer', { server: ws, room }]),
+      call('viewer 2', insertTag, ['janus-viewer', { server: ws, room }]),
+    ),
   },
-];
+  {
+    group: P,
+    name: 'plain janus.js (join, capture + offer, configure)',
+    baseline: true,
+    page: PLAIN,
+    run: (page) => timed(page, call('plain publisher', publishPlain, { server: ws, room }), 'firstPacket'),
+  },
+  {
+    group: P,
+    name: '<janus-publisher autostart>',
+    page: INSERT,
+    run: (page) =>
+      timed(
+        page,
+        call('publisher', insertTag, ['janus-publisher', { server: ws, room, autostart: '' }]),
+        'firstPacket',
+      ),
+  },
+);
 
 const samples = new Map(scenarios.map((s) => [s, []]));
 for (let run = 0; run < RUNS; run++) {
   // Interleaved, so drift in machine load hits every scenario alike.
-  for (const scenario of scenarios) samples.get(scenario).push(await measure(scenario.path, scenario.key));
+  for (const scenario of scenarios) {
+    const { page, close } = await openPage(scenario.page);
+    samples.get(scenario).push(await scenario.run(page));
+    await close();
+  }
 }
-await browser.close();
-await server.close();
-await stack.stop();
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const results = { date: new Date().toISOString(), chromium: browser.version(), runs: RUNS, startup: [], bundle: {} };
 const rows = [];
 let baseline;
 for (const scenario of scenarios) {
   const values = samples.get(scenario);
   const m = median(values);
   if (scenario.baseline) baseline = m;
+  const ratio = m / baseline;
+  results.startup.push({ group: scenario.group, name: scenario.name, median: m, values, ratio });
   rows.push([
     scenario.group,
     scenario.name,
     m.toFixed(0),
     Math.min(...values).toFixed(0),
     Math.max(...values).toFixed(0),
-    (m / baseline).toFixed(2),
+    ratio.toFixed(2),
   ]);
 }
-const bundle = readFileSync(`${root}dist/janus-widgets.js`);
-const table = [['measure', 'variant', 'median ms', 'min ms', 'max ms', 'x baseline'], ...rows];
-const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
-console.log(`\n${RUNS} runs each, interleaved, Chromium ${browser.version()}, fake 1280x720 camera\n`);
-for (const [i, row] of table.entries()) {
-  console.log(row.map((cell, j) => cell.padEnd(widths[j])).join('  '));
-  if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-}
-console.log(
-  `\nbundle dist/janus-widgets.js: ${(bundle.length / 1024).toFixed(1)} KB, ${(gzipSync(bundle, { level: 9 }).length / 1024).toFixed(1)} KB gzip`,
+printTable(
+  `${RUNS} runs each, interleaved, fresh context each, code loaded before timing; Chromium ${browser.version()}, fake 1280x720 camera`,
+  [['measure', 'variant', 'median ms', 'min ms', 'max ms', 'x baseline'], ...rows],
 );
+
+/** Janus restarted under a live publisher and viewer: time from Janus back up to the viewer's next frame. */
+async function reconnectAfterRestart(restarts) {
+  const server = stack.janus.ws;
+  const fixedRoom = 1234; // rooms made at run time die with Janus
+  const host = await openPage(INSERT);
+  await host.page.evaluate(
+    ([server, room]) => (
+      window.insert('janus-publisher', { server, room, autostart: '' }),
+      window.insert('janus-viewer', { server, room })
+    ),
+    [server, fixedRoom],
+  );
+  const frames = () =>
+    host.page.evaluate(() => window.connections.filter((c) => c.frameEpoch).map((c) => c.frameEpoch));
+  const waitForFrameAfter = async (since) => {
+    for (;;) {
+      const later = (await frames()).filter((t) => t >= since);
+      if (later.length > 0) return Math.min(...later);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  await waitForFrameAfter(0);
+  const values = [];
+  for (let i = 0; i < restarts; i++) {
+    await stack.stop();
+    stack = await startStack();
+    const upAt = Date.now();
+    values.push((await waitForFrameAfter(upAt)) - upAt);
+  }
+  await host.close();
+  return values;
+}
+
+/** One page holding a publisher and 9 viewer tiles for LOAD_S: renderer CPU time, main-thread time and JS heap. */
+async function load(variant) {
+  const loadRoom = await createRoom();
+  const { page, close } = await openPage(variant.page);
+  await page.evaluate(variant.setup, { server: stack.janus.ws, room: loadRoom });
+  await page.waitForFunction(() => window.connections.filter((c) => c.firstFrame).length >= 9, undefined, {
+    timeout: 60000,
+  });
+  const cdp = await page.context().newCDPSession(page);
+  const browserCdp = await browser.newBrowserCDPSession();
+  await cdp.send('Performance.enable');
+  const metrics = async () =>
+    Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+  const rendererCpu = async () =>
+    (await browserCdp.send('SystemInfo.getProcessInfo')).processInfo
+      .filter((p) => p.type === 'renderer')
+      .reduce((sum, p) => sum + p.cpuTime, 0);
+  const [m0, cpu0] = [await metrics(), await rendererCpu()];
+  await new Promise((resolve) => setTimeout(resolve, LOAD_S * 1000));
+  const [m1, cpu1] = [await metrics(), await rendererCpu()];
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heap = (await metrics()).JSHeapUsedSize;
+  await browserCdp.detach();
+  await close();
+  return {
+    name: variant.name,
+    rendererCpuPercent: ((cpu1 - cpu0) / LOAD_S) * 100,
+    mainThreadMsPerS: ((m1.TaskDuration - m0.TaskDuration) / LOAD_S) * 1000,
+    scriptMsPerS: ((m1.ScriptDuration - m0.ScriptDuration) / LOAD_S) * 1000,
+    heapMb: heap / 1024 / 1024,
+  };
+}
+
+const restartValues = await reconnectAfterRestart(Number(process.env.BENCH_RESTARTS ?? 5));
+results.reconnect = restartValues;
+printTable('Janus restarted under a live viewer (and its publisher): Janus back -> next decoded frame', [
+  ['restarts', 'median ms', 'min ms', 'max ms', 'all'],
+  [
+    String(restartValues.length),
+    median(restartValues).toFixed(0),
+    Math.min(...restartValues).toFixed(0),
+    Math.max(...restartValues).toFixed(0),
+    restartValues.join(' '),
+  ],
+]);
+
+if (LOAD_S > 0) {
+  const tiles =
+    (stats) =>
+    async ({ server, room }) => {
+      window.insert('janus-publisher', { server, room, autostart: '' });
+      for (let i = 0; i < 9; i++) window.insert('janus-viewer', { server, room }, stats);
+    };
+  const variants = [
+    {
+      name: 'plain janus.js: publisher + 9 subscribers',
+      page: PLAIN,
+      setup: async ({ server, room }) => {
+        await window.publish({ server, room });
+        // Subscribers need a publisher in the room: wait for its first packets.
+        while (!window.connections.some((c) => c.firstPacket)) await new Promise((resolve) => setTimeout(resolve, 50));
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        for (let i = 0; i < 9; i++) window.subscribe({ server, room });
+      },
+    },
+    { name: 'widgets: publisher + 9 <janus-viewer>', page: INSERT, setup: tiles(false) },
+    { name: 'widgets: the same with 9 <janus-stats>', page: INSERT, setup: tiles(true) },
+  ].map((v) => ({ ...v, setup: new Function(`return (${v.setup})(arguments[0])`) }));
+  const loadRows = [];
+  for (const variant of variants) loadRows.push(await load(variant));
+  results.load = loadRows;
+  printTable(`${LOAD_S} s with one publisher and 9 viewer tiles (320x180) on one page`, [
+    ['page', 'renderer CPU %', 'main thread ms/s', 'script ms/s', 'JS heap MB (after GC)'],
+    ...loadRows.map((r) => [
+      r.name,
+      r.rendererCpuPercent.toFixed(0),
+      r.mainThreadMsPerS.toFixed(1),
+      r.scriptMsPerS.toFixed(1),
+      r.heapMb.toFixed(1),
+    ]),
+  ]);
+}
+
+await browser.close();
+await server.close();
+await stack.stop();
+
+const bundle = readFileSync(`${root}dist/janus-widgets.js`);
+results.bundle = { bytes: bundle.length, gzip: gzipSync(bundle, { level: 9 }).length };
+console.log(
+  `\nbundle dist/janus-widgets.js: ${(bundle.length / 1024).toFixed(1)} KB, ${(results.bundle.gzip / 1024).toFixed(1)} KB gzip`,
+);
+
+function printTable(title, table) {
+  const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
+  console.log(`\n${title}\n`);
+  for (const [i, row] of table.entries()) {
+    console.log(row.map((cell, j) => cell.padEnd(widths[j])).join('  '));
+    if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
+}
 
 // Audio first under a real impaired network: the impairment scenarios, run once, ours vs degradation="off".
 // BENCH_IMPAIRMENT=0 leaves them out (they take about 2.5 minutes and need root for network namespaces).
@@ -170,15 +458,16 @@ if (process.env.BENCH_IMPAIRMENT !== '0') {
       env: { ...process.env, IMPAIRMENT_RESULTS: file },
     },
   );
-  const results = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+  const impairment = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
   rmSync(folder, { recursive: true, force: true });
-  if (!results || Object.keys(results.audioFirst).length === 0) {
+  if (!impairment || Object.keys(impairment.audioFirst).length === 0) {
     console.log(
       `\nimpairment rows: not measured (the scenarios did not run${test.status === 0 ? ': no network namespaces here' : ', exit ' + test.status})`,
     );
   } else {
-    const a = results.audioFirst;
-    const o = results.off;
+    const a = impairment.audioFirst;
+    const o = impairment.off;
+    results.impairment = impairment;
     const s = (ms) => (ms === undefined ? '-' : ms === null ? 'never' : `${(ms / 1000).toFixed(1)} s`);
     const n = (value, unit = '') => (value === undefined || value === null ? '-' : `${value.toFixed(1)}${unit}`);
     const impairmentRows = [
@@ -199,3 +488,7 @@ if (process.env.BENCH_IMPAIRMENT !== '0') {
     }
   }
 }
+
+const { writeFileSync } = await import('node:fs');
+writeFileSync(`${root}bench-results.json`, JSON.stringify(results, null, 2));
+console.log('\nJSON: bench-results.json');

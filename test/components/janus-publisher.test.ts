@@ -266,9 +266,9 @@ describe('<janus-publisher>', function () {
       const first = m.el.stream!.getVideoTracks()[0]!;
       m.el.cameraOff = true;
       await until(() => first.readyState === 'ended', 'the camera track stopped');
-      await m.el.updateComplete;
+      // The placeholder follows once the sender let go of the track (one more round trip).
+      await until(() => part(m.el, 'placeholder'), 'the placeholder');
       expect(m.el.hasAttribute('camera-off')).to.equal(true);
-      expect(part(m.el, 'placeholder')).to.not.equal(null);
       const sender = m.el.peerConnection!.getSenders().find((s) => s.track === null || s.track.kind === 'video');
       expect(sender?.track ?? null).to.equal(null);
       m.el.cameraOff = false;

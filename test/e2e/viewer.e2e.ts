@@ -118,6 +118,9 @@ describe('<janus-viewer> on the real stack', () => {
       return r.videoWidths[0]! > 0 && r.frames > 0 && r.audioPackets > 0 ? r : undefined;
     }, 'decoded video (videoWidth > 0) and audio packets');
     assert.ok(now.videoWidths[0]! > 0);
+    // Answered as the DTLS server (Janus starts the handshake; see asDtlsServer) and media flows.
+    const setup = await page.evaluate(() => window.element.peerConnection?.localDescription?.sdp.match(/a=setup:\w+/g));
+    assert.deepEqual([...new Set(setup)], ['a=setup:passive']);
     assert.ok(await waitFor(() => rising(page, (r) => r.frames), 'frames rising'));
     assert.ok(await waitFor(() => rising(page, (r) => r.audioPackets), 'audio packets rising'));
     const name = await page.evaluate(() => window.element.shadowRoot?.querySelector('[part~="name"]')?.textContent);
