@@ -55,7 +55,7 @@ export class PublisherController extends MachineController<PublisherState, LiveP
     publisher.videoEnabled = !this.host.cameraOff;
     publisher.feedId = previous?.feedId;
     let last: { feedId: number | string; room: number | string } | undefined;
-    this.forward(publisher, 'stream', () => this.host.requestUpdate());
+    this.forward(publisher, 'stream', () => this.renderUnlessConnecting(publisher));
     this.forward(publisher, 'published', (detail) => {
       last = detail;
       this.events.published(detail);

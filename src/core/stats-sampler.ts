@@ -113,7 +113,8 @@ export class StatsSampler extends Emitter<{ sample: LiveStatsSample; pc: RTCPeer
     this.slowLinks = [];
     this.layer = undefined;
     this.degradation = undefined;
-    this.restart();
+    // A new PeerConnection is still connecting: its first getStats() would only slow that down.
+    this.restart(this.interval);
     this.emit('pc', pc);
   }
 
@@ -183,7 +184,7 @@ export class StatsSampler extends Emitter<{ sample: LiveStatsSample; pc: RTCPeer
     return sample;
   }
 
-  private restart(): void {
+  private restart(firstAfterMs = 0): void {
     this.stop();
     if (this.disposed || !this.pc || this.retainers.size === 0) return;
     const generation = this.generation;
@@ -192,7 +193,7 @@ export class StatsSampler extends Emitter<{ sample: LiveStatsSample; pc: RTCPeer
       // Chained timeouts, not setInterval: a slow getStats() never overlaps the next one.
       if (generation === this.generation) this.timer = setTimeout(tick, this.interval);
     };
-    this.timer = setTimeout(tick, 0);
+    this.timer = setTimeout(tick, firstAfterMs);
   }
 
   private stop(): void {

@@ -42,7 +42,7 @@ const LOAD_S = Number(process.env.BENCH_LOAD_S ?? 60);
  * video frame and first sent a video packet (page time, and epoch time for events timed from Node),
  * plus a trace of the signalling and connection phases for BENCH_TRACE.
  */
-function watchPeerConnections() {
+function watchPeerConnections(tracing) {
   const connections = [];
   const trace = (label) => window.trace.push([performance.now(), label]);
   window.trace = [];
@@ -67,6 +67,7 @@ function watchPeerConnections() {
   // A heartbeat: a gap means the main thread was busy for that long.
   let beat = performance.now();
   const heartbeat = () => {
+    if (!tracing) return;
     const now = performance.now();
     if (now - beat > 8) trace(`main thread busy ${(now - beat).toFixed(0)} ms`);
     beat = now;
@@ -131,7 +132,7 @@ function watchPeerConnections() {
 async function openPage(path) {
   const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
   const page = await context.newPage();
-  await page.addInitScript(watchPeerConnections);
+  await page.addInitScript(watchPeerConnections, TRACE);
   await page.goto(server.url + path);
   await page.waitForFunction(() => window.ready, undefined, { timeout: 20000 });
   return { page, close: () => context.close() };

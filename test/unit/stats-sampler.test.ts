@@ -46,6 +46,19 @@ describe('StatsSampler (real loopback PeerConnections)', () => {
       expect(samples.length, 'no sample after release (an in-flight one is dropped)').to.equal(count);
     });
 
+    it('leaves a new PeerConnection alone for one interval (it is still connecting), a new retainer not', async () => {
+      const release = sampler.retain(1000);
+      sampler.setPeerConnection(call.receiver);
+      await quiet(600);
+      expect(samples, 'no getStats() while the connection comes up').to.have.length(0);
+      await until(() => samples.length >= 1, 'the first sample one interval later');
+      release();
+      const count = samples.length;
+      // A minute's interval: only a sample taken at once arrives within until()'s deadline.
+      sampler.retain(60000);
+      await until(() => samples.length > count, 'a sample for the new retainer, at once');
+    });
+
     it('polls at the smallest interval any retainer asked for', () => {
       const slow = sampler.retain(1000);
       expect(sampler.interval).to.equal(1000);

@@ -196,15 +196,21 @@ export class JanusPublisher extends JanusRoomElement<PublisherState> {
     return { ...parsePublisher(this), connection: this.connectionConfig() };
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    navigator.mediaDevices?.addEventListener('devicechange', this.refreshDevices);
-    void this.refreshDevices();
-  }
+  /** Whether the device list is being kept: from the first capture (labels need the permission) on. */
+  private listingDevices = false;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.listingDevices = false;
     navigator.mediaDevices?.removeEventListener('devicechange', this.refreshDevices);
+  }
+
+  protected override updated(): void {
+    // Not before: enumerating while the camera starts delays getUserMedia (the browser serves them in turn).
+    if (this.listingDevices || !this.stream) return;
+    this.listingDevices = true;
+    navigator.mediaDevices?.addEventListener('devicechange', this.refreshDevices);
+    void this.refreshDevices();
   }
 
   private readonly refreshDevices = async (): Promise<void> => {
