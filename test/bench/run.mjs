@@ -344,7 +344,7 @@ async function reconnectAfterRestart(restarts) {
 async function load(variant) {
   const loadRoom = await createRoom();
   const { page, close } = await openPage(variant.page);
-  await page.evaluate(variant.setup, { server: stack.janus.ws, room: loadRoom });
+  await page.evaluate(variant.setup, { server: stack.janus.ws, room: loadRoom, stats: variant.stats });
   await page.waitForFunction(() => window.connections.filter((c) => c.firstFrame).length >= 9, undefined, {
     timeout: 60000,
   });
@@ -387,12 +387,10 @@ printTable('Janus restarted under a live viewer (and its publisher): Janus back 
 ]);
 
 if (LOAD_S > 0) {
-  const tiles =
-    (stats) =>
-    async ({ server, room }) => {
-      window.insert('janus-publisher', { server, room, autostart: '' });
-      for (let i = 0; i < 9; i++) window.insert('janus-viewer', { server, room }, stats);
-    };
+  const tiles = async ({ server, room, stats }) => {
+    window.insert('janus-publisher', { server, room, autostart: '' });
+    for (let i = 0; i < 9; i++) window.insert('janus-viewer', { server, room }, stats);
+  };
   const variants = [
     {
       name: 'plain janus.js: publisher + 9 subscribers',
@@ -405,8 +403,8 @@ if (LOAD_S > 0) {
         for (let i = 0; i < 9; i++) window.subscribe({ server, room });
       },
     },
-    { name: 'widgets: publisher + 9 <janus-viewer>', page: INSERT, setup: tiles(false) },
-    { name: 'widgets: the same with 9 <janus-stats>', page: INSERT, setup: tiles(true) },
+    { name: 'widgets: publisher + 9 <janus-viewer>', page: INSERT, setup: tiles, stats: false },
+    { name: 'widgets: the same with 9 <janus-stats>', page: INSERT, setup: tiles, stats: true },
   ].map((v) => ({ ...v, setup: new Function(`return (${v.setup})(arguments[0])`) }));
   const loadRows = [];
   for (const variant of variants) loadRows.push(await load(variant));
