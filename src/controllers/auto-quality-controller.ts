@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { DownlinkLadder, capQuality, type LadderInput } from '../core/degradation.js';
+import { analysis, type Analysis } from '../core/analysis-loader.js';
+import type { DownlinkLadder, LadderInput } from '../core/degradation.js';
 import { autoQuality } from '../core/layer-policy.js';
-import { QUALITY_THRESHOLDS, levelOf } from '../core/quality.js';
 import type { Quality, RoomViewer, WatchedFeed } from '../core/room-viewer.js';
 import type { LiveStatsSample, StatsSampler } from '../core/stats-sampler.js';
 import type { DegradationMode, LadderChange, LadderLevel } from '../core/types.js';
@@ -31,7 +31,8 @@ export class AutoQualityController implements ReactiveController {
   private readonly playing = new Set<string>();
   /** What was last asked per feed, and whether the downlink capped it. */
   private readonly asked = new Map<string, { quality: Quality; temporal: number; capped: boolean }>();
-  private readonly ladder = new DownlinkLadder();
+  /** Made with the first sample: samples come from the analysis chunk, which holds the ladder. */
+  private ladder: DownlinkLadder | undefined;
   private resizeObserver: ResizeObserver | undefined;
   private intersectionObserver: IntersectionObserver | undefined;
   private releaseSampling: (() => void) | undefined;
@@ -40,7 +41,9 @@ export class AutoQualityController implements ReactiveController {
     host.addController(this);
     host.sampler.on('sample', (sample) => {
       if (this.host.degradation === 'off') return;
-      const change = this.ladder.observe(ladderInput(sample));
+      const loaded = analysis()!;
+      this.ladder ??= new loaded.DownlinkLadder();
+      const change = this.ladder.observe(ladderInput(loaded, sample));
       if (!change) return;
       host.sampler.setDegradation(change.level === 'high' ? undefined : `${change.level} (${change.trigger})`);
       this.apply();
@@ -52,7 +55,7 @@ export class AutoQualityController implements ReactiveController {
 
   /** The ladder's level (`high` when nothing is held down). */
   get level(): LadderLevel {
-    return this.ladder.level;
+    return this.ladder?.level ?? 'high';
   }
 
   hostConnected(): void {
@@ -76,7 +79,7 @@ export class AutoQualityController implements ReactiveController {
     document.removeEventListener('visibilitychange', this.apply);
     this.releaseSampling?.();
     this.releaseSampling = undefined;
-    this.ladder.reset();
+    this.ladder?.reset();
     this.asked.clear();
   }
 
@@ -92,7 +95,7 @@ export class AutoQualityController implements ReactiveController {
     this.asked.clear();
     const ladderOn = this.host.degradation !== 'off';
     if (!ladderOn) {
-      this.ladder.reset();
+      this.ladder?.reset();
       this.host.sampler.setDegradation(undefined);
     }
     if (this.host.quality === 'auto' || ladderOn) {
@@ -112,7 +115,7 @@ export class AutoQualityController implements ReactiveController {
   reset(): void {
     for (const perFeed of [this.widths, this.visible, this.asked]) perFeed.clear();
     this.playing.clear();
-    this.ladder.reset();
+    this.ladder?.reset();
     this.host.sampler.setDegradation(undefined);
   }
 
@@ -138,14 +141,16 @@ export class AutoQualityController implements ReactiveController {
     const viewer = this.host.viewer;
     if (!viewer) return;
     const auto = this.host.quality === 'auto';
-    const level = this.host.degradation === 'off' ? 'high' : this.ladder.level;
+    const level = this.host.degradation === 'off' ? 'high' : this.level;
     for (const feed of this.host.feeds) {
       const key = String(feed.feedId);
       const width = this.widths.get(key);
       if (!this.playing.has(key) || (auto && width === undefined)) continue;
       const inView = document.visibilityState !== 'hidden' && this.visible.get(key) !== false;
       const fits = auto ? autoQuality(width!, devicePixelRatio, inView) : this.ceiling();
-      const { quality, temporal } = capQuality(fits, level);
+      // Below `high` the ladder exists, so the analysis (and capQuality) is loaded.
+      const { quality, temporal } =
+        level === 'high' ? { quality: fits, temporal: 2 as const } : analysis()!.capQuality(fits, level);
       const previous = this.asked.get(key);
       const capped = quality !== fits || temporal !== 2;
       // A manual quality is applied by the element itself; the controller only steps below it.
@@ -173,7 +178,7 @@ export class AutoQualityController implements ReactiveController {
  * layers (low-fps) or switches layers, RTP timestamps of video jump and its interarrival jitter
  * climbs on a clean link, which would keep the ladder from ever climbing back.
  */
-function ladderInput(sample: LiveStatsSample): LadderInput {
+function ladderInput({ QUALITY_THRESHOLDS, levelOf }: Analysis, sample: LiveStatsSample): LadderInput {
   const audioJitter = sample.audio.jitterMs;
   const diagnosis =
     audioJitter === undefined

@@ -1,6 +1,6 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, adoptStyles, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { DEFAULT_QUALITY_MESSAGES, hlsQuality, type DiagnosisCode, type QualityLevel } from '../../core/quality.js';
+import type { DiagnosisCode, QualityLevel } from '../../core/quality.js';
 import type { HlsSample } from '../../core/hls-player.js';
 import type { LiveStatsSample, SlowLinkReport } from '../../core/stats-sampler.js';
 import { VERSION } from '../../core/version.js';
@@ -8,8 +8,19 @@ import { toWidgetError } from '../../core/errors.js';
 import { overridden, parseStats } from '../../core/validation.js';
 import { widgetEvent, type JanusErrorDetail } from '../shared/events.js';
 import { isStatsSource, type StatsSource } from '../shared/stats-host.js';
-import { hlsRows, metricRows } from './format.js';
-import { statsStyles } from './styles.js';
+
+type Panel = typeof import('./panel.js');
+let panel: Panel | undefined;
+let loadingPanel: Promise<Panel | undefined> | undefined;
+
+/** Loads the panel chunk once (relative to the bundle); undefined when it could not be fetched. */
+function loadPanel(): Promise<Panel | undefined> {
+  loadingPanel ??= import('./panel.js').then(
+    (module) => (panel = module),
+    () => (loadingPanel = undefined), // tried again on the next connection or change
+  );
+  return loadingPanel;
+}
 
 /** Every visible string, overridable through the `strings` property (i18n). */
 export const STATS_STRINGS = {
@@ -127,8 +138,6 @@ export interface StatsDiagnostics {
  * @cssstate detached - Not attached to anything.
  */
 export class JanusStats extends LitElement {
-  static override styles = statsStyles;
-
   /** id of the `<janus-publisher>` or `<janus-viewer>` to show (in the same document or shadow root). */
   @property() for = '';
 
@@ -175,6 +184,7 @@ export class JanusStats extends LitElement {
   private observer: MutationObserver | undefined;
   private slowLinks: { connection: number; count: number; last?: SlowLinkReport } = { connection: -1, count: 0 };
   private readonly internals = this.attachInternals();
+  private styled = false;
 
   /** Read-only: the publisher or viewer whose stats are shown now. */
   get attached(): StatsSource | undefined {
@@ -183,7 +193,19 @@ export class JanusStats extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.sync();
+    // Samples are shown with the panel's texts: attach once it is here (sync() is idempotent).
+    if (panel) this.sync();
+    else void loadPanel().then((loaded) => loaded && this.sync());
+  }
+
+  /** The first render waits for the panel chunk, so `updateComplete` means drawn, as before. */
+  protected override async scheduleUpdate(): Promise<void> {
+    if (!panel) await loadPanel();
+    if (panel && !this.styled && this.shadowRoot) {
+      adoptStyles(this.shadowRoot, [panel.statsStyles]);
+      this.styled = true;
+    }
+    super.scheduleUpdate();
   }
 
   override disconnectedCallback(): void {
@@ -192,7 +214,7 @@ export class JanusStats extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('for') || changed.has('source') || changed.has('interval')) this.sync();
+    if (panel && (changed.has('for') || changed.has('source') || changed.has('interval'))) this.sync();
     if (changed.has('quality') || changed.has('state')) {
       this.internals.states?.clear();
       this.internals.states?.add(this.quality);
@@ -320,7 +342,7 @@ export class JanusStats extends LitElement {
   private show(sample: LiveStatsSample | undefined): void {
     const before = this.sample;
     this.sample = sample;
-    this.quality = this.hls ? hlsQuality(this.hls) : (sample?.quality ?? 'unknown');
+    this.quality = this.hls ? panel!.hlsQuality(this.hls) : (sample?.quality ?? 'unknown');
     if (sample && sample.connection !== this.slowLinks.connection)
       this.slowLinks = { connection: sample.connection, count: 0 };
     for (const report of sample?.slowLinks ?? [])
@@ -339,7 +361,7 @@ export class JanusStats extends LitElement {
 
   private message(code: DiagnosisCode): string {
     const diagnosis = (this.strings as { diagnosis?: unknown } | null)?.diagnosis;
-    return overridden(diagnosis, code, DEFAULT_QUALITY_MESSAGES[code] ?? '');
+    return overridden(diagnosis, code, panel!.DEFAULT_QUALITY_MESSAGES[code] ?? '');
   }
 
   private async onCopy(): Promise<void> {
@@ -351,49 +373,23 @@ export class JanusStats extends LitElement {
     }
   }
 
-  private renderPanel() {
-    const sample = this.sample;
-    const text = (key: keyof StatsStrings) => this.text(key);
-    const rows = this.hls ? hlsRows(this.hls, text) : sample ? metricRows(sample, this.slowLinks, text) : [];
-    return html`<section part="panel" id="panel" aria-label=${this.text('details')}>
-      <div part="header"><span part="indicator" aria-hidden="true"></span>${this.text('quality')}: ${this.text(this.quality)}</div>
-      ${
-        rows.length
-          ? html`<dl part="metrics">
-            ${rows.map(
-              ([name, label, value]) =>
-                html`<div part="metric metric-${name}"><dt part="label">${label}</dt><dd part="value">${value}</dd></div>`,
-            )}
-          </dl>`
-          : html`<p part="message">${this.text(this.target ? 'waiting' : 'detached')}</p>`
-      }
-      <ul part="diagnosis">
-        ${
-          !this.hls && sample?.diagnosis.length
-            ? sample.diagnosis.map(
-                (d) =>
-                  html`<li part="diagnosis-item diagnosis-${d.severity}" data-code=${d.code}>${this.message(d.code)}</li>`,
-              )
-            : html`<li part="diagnosis-item diagnosis-good">${sample || this.hls ? this.text('noIssues') : nothing}</li>`
-        }
-      </ul>
-      <button part="copy-button" ?disabled=${!this.target} @click=${() => void this.onCopy()}>${this.text('copy')}</button>
-    </section>`;
-  }
-
   override render() {
-    return html`<div part="base" data-quality=${this.quality}>
-      ${
-        this.compact
-          ? html`<button part="badge" aria-expanded=${this.open ? 'true' : 'false'} aria-controls="panel" @click=${() => (this.open = !this.open)}>
-            <span part="indicator" aria-hidden="true"></span><span class="visually-hidden">${this.text('quality')}: </span>${this.text(this.quality)}
-          </button>`
-          : nothing
-      }
-      ${!this.compact || this.open ? this.renderPanel() : nothing}
-      ${this.error ? html`<p part="error" role="alert">${this.error.message}</p>` : nothing}
-      <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
-    </div>`;
+    if (!panel) return nothing;
+    return panel.renderStats({
+      compact: this.compact,
+      open: this.open,
+      quality: this.quality,
+      error: this.error,
+      announcement: this.announcement,
+      sample: this.sample,
+      hls: this.hls,
+      attached: this.target !== undefined,
+      slowLinks: this.slowLinks,
+      text: (key) => this.text(key),
+      message: (code) => this.message(code),
+      copy: () => void this.onCopy(),
+      toggle: () => (this.open = !this.open),
+    });
   }
 }
 
