@@ -1,4 +1,5 @@
 import { defineConfig } from 'vite';
+import { minifyCss, plainDynamicImports, trimJanus } from './build/bundle-plugins.mjs';
 
 // `vite build` makes the self-contained CDN bundle (dist/janus-widgets.js);
 // `vite build --mode lib` makes side-effect-free modules for bundler users (dist/lib/).
@@ -8,6 +9,8 @@ export default defineConfig(({ command, mode }) => ({
   publicDir: false,
   server: { host: '127.0.0.1', fs: { allow: ['..'] } },
   optimizeDeps: { entries: ['demo/*.html'] },
+  // The CDN bundle only: the lib build leaves janus.js to the user's bundler, dev serves sources as they are.
+  plugins: command === 'build' && mode !== 'lib' ? [plainDynamicImports(), trimJanus(), minifyCss()] : [],
   build:
     command === 'serve'
       ? {}
