@@ -2,12 +2,11 @@ import { LitElement, adoptStyles, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { DiagnosisCode, QualityLevel } from '../../core/quality.js';
 import type { HlsSample } from '../../core/hls-player.js';
-import type { LiveStatsSample, SlowLinkReport } from '../../core/stats-sampler.js';
+import type { LiveStatsSample } from '../../core/stats-sampler.js';
 import { VERSION } from '../../core/version.js';
-import { toWidgetError } from '../../core/errors.js';
-import { overridden, parseStats } from '../../core/validation.js';
-import { widgetEvent, type JanusErrorDetail } from '../shared/events.js';
-import { isStatsSource, type StatsSource } from '../shared/stats-host.js';
+import type { JanusErrorDetail } from '../shared/events.js';
+import type { StatsSource } from '../shared/stats-host.js';
+import type { StatsLink } from './panel.js';
 
 type Panel = typeof import('./panel.js');
 let panel: Panel | undefined;
@@ -173,29 +172,32 @@ export class JanusStats extends LitElement {
   /** Read-only: the latest HLS figures shown, while the host plays HLS. */
   @state() hls: HlsSample | undefined;
 
-  /** Polite announcement: changes only when the quality or the list of problems changes. */
-  @state() private announcement = '';
-
-  private candidate: StatsSource | undefined;
-  private target: StatsSource | undefined;
-  private retainedInterval = 0;
-  private cleanup: Array<() => void> = [];
-  private offConnected: (() => void) | undefined;
-  private observer: MutationObserver | undefined;
-  private slowLinks: { connection: number; count: number; last?: SlowLinkReport } = { connection: -1, count: 0 };
+  /** What the panel keeps between samples (attachment, listeners, slow links, announcement). */
+  private readonly link: StatsLink = {
+    retainedInterval: 0,
+    cleanup: [],
+    slowLinks: { connection: -1, count: 0 },
+    announcement: '',
+  };
   private readonly internals = this.attachInternals();
   private styled = false;
 
   /** Read-only: the publisher or viewer whose stats are shown now. */
   get attached(): StatsSource | undefined {
-    return this.target;
+    return this.link.target;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    // Samples are shown with the panel's texts: attach once it is here (sync() is idempotent).
-    if (panel) this.sync();
-    else void loadPanel().then((loaded) => loaded && this.sync());
+    // Attaching, validating and showing samples live in the panel chunk: done once it is here
+    // (sync is idempotent, and sees a disconnection that happened meanwhile).
+    if (panel) panel.sync(this, this.link);
+    else void loadPanel().then((loaded) => loaded?.sync(this, this.link));
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    panel?.sync(this, this.link);
   }
 
   /** The first render waits for the panel chunk, so `updateComplete` means drawn, as before. */
@@ -208,13 +210,8 @@ export class JanusStats extends LitElement {
     super.scheduleUpdate();
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.sync();
-  }
-
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (panel && (changed.has('for') || changed.has('source') || changed.has('interval'))) this.sync();
+    if (panel && (changed.has('for') || changed.has('source') || changed.has('interval'))) panel.sync(this, this.link);
     if (changed.has('quality') || changed.has('state')) {
       this.internals.states?.clear();
       this.internals.states?.add(this.quality);
@@ -224,7 +221,7 @@ export class JanusStats extends LitElement {
 
   /** The report "copy diagnostics" copies: recent samples, states and versions. */
   diagnostics(): StatsDiagnostics {
-    const target = this.target;
+    const target = this.link.target;
     const pc = target?.statsController.sampler.peerConnection;
     const samples = (target?.statsController.sampler.history ?? []).map(({ counters: _counters, ...rest }) => rest);
     const report: StatsDiagnostics = {
@@ -254,142 +251,8 @@ export class JanusStats extends LitElement {
     await navigator.clipboard.writeText(JSON.stringify(this.diagnostics(), null, 2));
   }
 
-  /** Attaches to the right host (or detaches) after any change of `for`, `source`, nesting or connection. */
-  private sync(): void {
-    if (!this.isConnected) this.observer?.disconnect();
-    const candidate = this.isConnected ? this.resolve() : undefined;
-    if (candidate !== this.candidate) {
-      this.offConnected?.();
-      this.candidate = candidate;
-      // Hears the host being removed or re-inserted, whichever way it was found.
-      this.offConnected = candidate?.statsController.on('connected', () => this.sync());
-    }
-    const interval = this.validInterval();
-    const target = candidate?.isConnected && interval ? candidate : undefined;
-    if (target === this.target && this.retainedInterval === interval) return;
-    for (const off of this.cleanup.splice(0)) off();
-    if (target !== this.target) {
-      this.hls = target?.statsController.hls;
-      this.show(target?.statsController.latest);
-    }
-    this.target = target;
-    this.retainedInterval = interval ?? 0;
-    if (!this.error) this.state = target ? 'attached' : 'detached';
-    if (!target) return;
-    const controller = target.statsController;
-    this.cleanup.push(
-      controller.sampler.on('sample', (sample) => this.show(sample)),
-      controller.sampler.on('pc', () => this.show(undefined)),
-      controller.on('hls', (sample) => {
-        this.hls = sample;
-        this.show(this.sample);
-      }),
-      controller.retain(interval),
-    );
-  }
-
-  /** The interval to sample at, or undefined (then `state="error"`, one `janus-error`) when an attribute is invalid. */
-  private validInterval(): number | undefined {
-    try {
-      const { interval } = parseStats(this);
-      if (this.error) {
-        this.error = undefined;
-        this.state = 'detached';
-      }
-      return interval;
-    } catch (thrown) {
-      const error = toWidgetError(thrown, 'invalid-config').toJSON();
-      // sync() runs on every change of nesting or connection: one event per distinct failure.
-      if (this.isConnected && this.error?.message !== error.message) {
-        this.error = error;
-        this.state = 'error';
-        this.dispatchEvent(widgetEvent('janus-error', error));
-      }
-      return undefined;
-    }
-  }
-
-  private resolve(): StatsSource | undefined {
-    this.observer?.disconnect();
-    if (this.source) return this.source;
-    const root = this.getRootNode() as Document | ShadowRoot;
-    if (this.for) {
-      // Watches for the element appearing, disappearing or changing id.
-      this.observer ??= new MutationObserver(() => this.sync());
-      this.observer.observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ['id'] });
-      return this.upgraded(root.getElementById(this.for));
-    }
-    for (
-      let node: Element | null = this.parentElement;
-      node;
-      node = node.parentElement ?? (node.parentNode as ShadowRoot | null)?.host ?? null
-    ) {
-      const found = this.upgraded(node);
-      if (found) return found;
-    }
-    return undefined;
-  }
-
-  /** The element as a stats source, or undefined; a not-yet-defined custom element is retried once defined. */
-  private upgraded(element: Element | null): StatsSource | undefined {
-    if (isStatsSource(element)) return element;
-    if (element?.localName.includes('-') && !customElements.get(element.localName)) {
-      void customElements.whenDefined(element.localName).then(() => this.sync());
-    }
-    return undefined;
-  }
-
-  private show(sample: LiveStatsSample | undefined): void {
-    const before = this.sample;
-    this.sample = sample;
-    this.quality = this.hls ? panel!.hlsQuality(this.hls) : (sample?.quality ?? 'unknown');
-    if (sample && sample.connection !== this.slowLinks.connection)
-      this.slowLinks = { connection: sample.connection, count: 0 };
-    for (const report of sample?.slowLinks ?? [])
-      this.slowLinks = { ...this.slowLinks, count: this.slowLinks.count + 1, last: report };
-    // Announce changes of level or of the problem list, never the numbers ticking.
-    const key = (s: LiveStatsSample | undefined) => (s ? `${s.quality}:${s.diagnosis.map((d) => d.code).join()}` : '');
-    if (sample && key(sample) !== key(before)) {
-      const first = sample.diagnosis[0];
-      this.announcement = `${this.text('quality')}: ${this.text(sample.quality)}.${first ? ` ${this.message(first.code)}` : ''}`;
-    }
-  }
-
-  private text(key: keyof StatsStrings): string {
-    return overridden(this.strings, key, STATS_STRINGS[key] ?? '');
-  }
-
-  private message(code: DiagnosisCode): string {
-    const diagnosis = (this.strings as { diagnosis?: unknown } | null)?.diagnosis;
-    return overridden(diagnosis, code, panel!.DEFAULT_QUALITY_MESSAGES[code] ?? '');
-  }
-
-  private async onCopy(): Promise<void> {
-    try {
-      await this.copyDiagnostics();
-      this.announcement = this.text('copied');
-    } catch {
-      this.announcement = this.text('copyFailed');
-    }
-  }
-
   override render() {
-    if (!panel) return nothing;
-    return panel.renderStats({
-      compact: this.compact,
-      open: this.open,
-      quality: this.quality,
-      error: this.error,
-      announcement: this.announcement,
-      sample: this.sample,
-      hls: this.hls,
-      attached: this.target !== undefined,
-      slowLinks: this.slowLinks,
-      text: (key) => this.text(key),
-      message: (code) => this.message(code),
-      copy: () => void this.onCopy(),
-      toggle: () => (this.open = !this.open),
-    });
+    return panel ? panel.renderStats(this, this.link) : nothing;
   }
 }
 
