@@ -221,29 +221,16 @@ export class JanusStats extends LitElement {
 
   /** The report "copy diagnostics" copies: recent samples, states and versions. */
   diagnostics(): StatsDiagnostics {
-    const target = this.link.target;
-    const pc = target?.statsController.sampler.peerConnection;
-    const samples = (target?.statsController.sampler.history ?? []).map(({ counters: _counters, ...rest }) => rest);
     const report: StatsDiagnostics = {
       library: 'janus-widgets',
       version: VERSION,
       createdAt: new Date().toISOString(),
       userAgent: navigator.userAgent,
       quality: this.quality,
-      samples,
+      samples: [],
     };
-    if (this.hls) report.hls = this.hls;
-    if (target) {
-      const state = (target as { state?: unknown }).state;
-      report.source = { tag: target.localName, id: target.id };
-      if (typeof state === 'string') report.source.state = state;
-      if (pc)
-        Object.assign(report.source, {
-          iceConnectionState: pc.iceConnectionState,
-          connectionState: pc.connectionState,
-        });
-    }
-    return report;
+    // Without the panel nothing is attached yet: there is nothing more to report.
+    return panel ? panel.diagnose(this, this.link, report) : report;
   }
 
   /** Puts {@link diagnostics} on the clipboard as JSON; rejects when the browser refuses. */

@@ -12,7 +12,7 @@ import { overridden, parseStats } from '../../core/validation.js';
 import { widgetEvent } from '../shared/events.js';
 import { isStatsSource, type StatsSource } from '../shared/stats-host.js';
 import { hlsRows, metricRows } from './format.js';
-import { STATS_STRINGS, type JanusStats, type StatsStrings } from './janus-stats.js';
+import { STATS_STRINGS, type JanusStats, type StatsDiagnostics, type StatsStrings } from './janus-stats.js';
 
 export { statsStyles } from './styles.js';
 
@@ -27,6 +27,25 @@ export interface StatsLink {
   slowLinks: { connection: number; count: number; last?: SlowLinkReport };
   /** Polite announcement: changes only when the quality or the list of problems changes. */
   announcement: string;
+}
+
+/** Completes {@link JanusStats.diagnostics}'s report with the attached host's samples and states. */
+export function diagnose(el: JanusStats, link: StatsLink, report: StatsDiagnostics): StatsDiagnostics {
+  const target = link.target;
+  const pc = target?.statsController.sampler.peerConnection;
+  report.samples = (target?.statsController.sampler.history ?? []).map(({ counters: _counters, ...rest }) => rest);
+  if (el.hls) report.hls = el.hls;
+  if (target) {
+    const state = (target as { state?: unknown }).state;
+    report.source = { tag: target.localName, id: target.id };
+    if (typeof state === 'string') report.source.state = state;
+    if (pc)
+      Object.assign(report.source, {
+        iceConnectionState: pc.iceConnectionState,
+        connectionState: pc.connectionState,
+      });
+  }
+  return report;
 }
 
 /** Attaches to the right host (or detaches) after any change of `for`, `source`, nesting or connection. */
