@@ -1,16 +1,32 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { minifyCss, plainDynamicImports, trimJanus } from './build/bundle-plugins.mjs';
+import {
+  manglePrivates,
+  minifyCss,
+  plainDynamicImports,
+  removeStaleChunks,
+  trimJanus,
+} from './build/bundle-plugins.mjs';
 
 // `vite build` makes the self-contained CDN bundle (dist/janus-widgets.js);
 // `vite build --mode lib` makes side-effect-free modules for bundler users (dist/lib/).
 // `vite` (dev, used by `npm run dev`) serves the demo pages with the sources instead of the bundle.
-export default defineConfig(({ command, mode }) => ({
+export default defineConfig(async ({ command, mode }) => ({
   root: '.',
   publicDir: false,
   server: { host: '127.0.0.1', fs: { allow: ['..'] } },
   optimizeDeps: { entries: ['demo/*.html'] },
   // The CDN bundle only: the lib build leaves janus.js to the user's bundler, dev serves sources as they are.
-  plugins: command === 'build' && mode !== 'lib' ? [plainDynamicImports(), trimJanus(), minifyCss()] : [],
+  plugins:
+    command === 'build' && mode !== 'lib'
+      ? [
+          plainDynamicImports(),
+          trimJanus(),
+          minifyCss(),
+          await manglePrivates(fileURLToPath(new URL('.', import.meta.url))),
+          removeStaleChunks(),
+        ]
+      : [],
   build:
     command === 'serve'
       ? {}
