@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: time to first decoded frame (viewer) and first video packets (publisher), widgets vs a
 // hand-written janus.js page, in the same run on the real stack; plus bundle size. Prints a table.
-import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -141,7 +140,9 @@ for (const scenario of scenarios) {
     (m / baseline).toFixed(2),
   ]);
 }
-const bundle = readFileSync(`${root}dist/janus-widgets.js`);
+const { bundleReport, bundleFloor, kb, BUNDLE_LIMIT_KB } = await import('../bundle-check.mjs');
+const bundle = bundleReport();
+const floor = await bundleFloor();
 const table = [['measure', 'variant', 'median ms', 'min ms', 'max ms', 'x baseline'], ...rows];
 const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
 console.log(`\n${RUNS} runs each, interleaved, Chromium ${browser.version()}, fake 1280x720 camera\n`);
@@ -150,7 +151,7 @@ for (const [i, row] of table.entries()) {
   if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 }
 console.log(
-  `\nbundle dist/janus-widgets.js: ${(bundle.length / 1024).toFixed(1)} KB, ${(gzipSync(bundle, { level: 9 }).length / 1024).toFixed(1)} KB gzip`,
+  `\nbundle dist/janus-widgets.js: ${kb(bundle.bytes)} KB, ${kb(bundle.gzip)} KB gzip (budget ${BUNDLE_LIMIT_KB} KB) vs ${kb(floor)} KB gzip for lit + janus.js + webrtc-adapter bundled alone (this run): ${(bundle.gzip / floor).toFixed(2)}x the floor; lazy chunks ${bundle.chunks.map((c) => `${c.file} ${kb(c.gzip)}`).join(', ')} KB gzip`,
 );
 
 // Audio first under a real impaired network: the impairment scenarios, run once, ours vs degradation="off".
