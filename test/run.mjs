@@ -112,6 +112,13 @@ async function main() {
     else failed++;
   }
   const built = suites.has('build') ? await check('build', 'npm', ['run', '--silent', 'build:bundle']) : true;
+  if (suites.has('build') && built) {
+    await check(
+      'bundle weight (dist/janus-widgets.js ≤ 40 KB gzip, lazy chunks relative, same folder)',
+      process.execPath,
+      ['test/bundle-check.mjs'],
+    );
+  }
 
   const stack = await startStack();
   const { startStaticServer } = await import('../demo/server/static-server.mjs');

@@ -4,6 +4,7 @@ import { WebRtcProbe } from '../core/webrtc-probe.js';
 import type { ViewerMode } from '../core/validation.js';
 import type { JanusErrorDetail } from '../components/shared/events.js';
 import { MachineController, type MachineHost } from './machine-controller.js';
+import { MEMORY_PREFIX } from './mode-router.js';
 
 /**
  * `mode="auto"`: how long WebRTC may stay `connecting` (or `reconnecting`) before the viewer
@@ -30,19 +31,18 @@ export interface HlsHost extends MachineHost<ViewerState> {
 }
 
 /** The WebRTC controller, as far as the hand-off needs it. */
-interface WebRtcController {
+export interface WebRtcController {
   update(settingsChanged: boolean): boolean;
   suspend(): void;
   adopt(viewer: RoomViewer): void;
 }
-
-const MEMORY_PREFIX = 'janus-widgets:webrtc-failed:';
 
 /**
  * Chooses between WebRTC and HLS for a viewer and owns the HLS player: WebRTC first in `auto`,
  * HLS when WebRTC cannot connect within {@link WEBRTC_FALLBACK_MS}, the room is full, or its
  * retries ran out (then remembered in sessionStorage for the page's session). While HLS plays
  * after a WebRTC failure, WebRTC is tried again in the background and takes over once it decodes.
+ * Loaded by the {@link ModeRouter} only when `hls` is set (a chunk of the CDN build).
  */
 export class HlsController extends MachineController<ViewerState, HlsPlayerEvents, HlsPlayer> {
   /** What plays now. */
@@ -56,9 +56,14 @@ export class HlsController extends MachineController<ViewerState, HlsPlayerEvent
     (viewer) => this.recovered(viewer),
   );
 
+  /**
+   * @param startedAt When the router, before this chunk arrived, started WebRTC for `mode="auto"`:
+   * the hand-off is then timed from that start instead of starting WebRTC again.
+   */
   constructor(
     protected override readonly host: HlsHost,
     private readonly webrtc: WebRtcController,
+    private startedAt?: number,
   ) {
     super(host);
   }
@@ -104,8 +109,17 @@ export class HlsController extends MachineController<ViewerState, HlsPlayerEvent
   private pendingFirst = false;
 
   override hostConnected(): void {
-    this.pendingFirst = true;
+    const startedAt = this.startedAt;
+    this.startedAt = undefined;
     this.host.requestUpdate();
+    if (startedAt === undefined) {
+      this.pendingFirst = true;
+      return;
+    }
+    // WebRTC is on its way already: watch it from its start (the update just requested lets
+    // hostUpdated see the state it reached meanwhile).
+    this.watchSince = startedAt;
+    this.armTimer(Math.max(0, WEBRTC_FALLBACK_MS - (performance.now() - startedAt)));
   }
 
   override hostDisconnected(): void {
@@ -168,9 +182,9 @@ export class HlsController extends MachineController<ViewerState, HlsPlayerEvent
     }
   }
 
-  private armTimer(): void {
+  private armTimer(delay = WEBRTC_FALLBACK_MS): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.handOff('timeout'), WEBRTC_FALLBACK_MS);
+    this.timer = setTimeout(() => this.handOff('timeout'), delay);
   }
 
   private handOff(reason: ModeReason): void {

@@ -47,32 +47,13 @@ export function stopStream(stream: MediaStream | undefined): void {
   for (const track of stream?.getTracks() ?? []) track.stop();
 }
 
-async function withAbort(capture: Promise<MediaStream>, signal: AbortSignal | undefined): Promise<MediaStream> {
+export async function withAbort(capture: Promise<MediaStream>, signal: AbortSignal | undefined): Promise<MediaStream> {
   const stream = await capture;
   if (signal?.aborted) {
     stopStream(stream);
     throwIfAborted(signal);
   }
   return stream;
-}
-
-async function captureScreen(options: CaptureOptions, signal?: AbortSignal): Promise<MediaStream> {
-  const screen = await withAbort(
-    navigator.mediaDevices.getDisplayMedia({
-      video: options.videoConstraints ?? { frameRate: { ideal: options.frameRate ?? 30 } },
-    }),
-    signal,
-  ).catch((error) => {
-    throw fromMediaError(error, 'screen');
-  });
-  if (options.audio === 'none') return screen;
-  try {
-    const mic = await withAbort(navigator.mediaDevices.getUserMedia({ audio: audioConstraints(options) }), signal);
-    return new MediaStream([...mic.getAudioTracks(), ...screen.getVideoTracks()]);
-  } catch (error) {
-    stopStream(screen);
-    throw signal?.aborted ? error : fromMediaError(error);
-  }
 }
 
 /**
@@ -112,7 +93,11 @@ export async function captureMedia(options: CaptureOptions, signal?: AbortSignal
         `allow="${blocked.join('; ')}" to the <iframe> (with autoplay; fullscreen; picture-in-picture for viewers).`,
     );
   }
-  if (options.video === 'screen') return { stream: await captureScreen(options, signal) };
+  if (options.video === 'screen') {
+    // Screen sharing is a chunk of the CDN build: only publishers with video="screen" fetch it.
+    const { captureScreen } = await import('./screen.js');
+    return { stream: await captureScreen(options, signal) };
+  }
   const audio = options.audio === 'none' ? false : audioConstraints(options);
   const video = options.video === 'none' ? false : videoConstraints(options);
   try {

@@ -4,9 +4,10 @@
  * facts only the owner knows (Janus slowlink reports, the simulcast layer received, the
  * degradation level). No DOM, no Lit: hosts feed it their PeerConnection, consumers retain it.
  */
+import { loadAnalysis, type Analysis } from './analysis-loader.js';
 import { Emitter } from './emitter.js';
-import { assessQuality, type AssessOptions, type Diagnosis, type QualityLevel } from './quality.js';
-import { toStatsSample, type Direction, type StatsSample } from './stats.js';
+import type { AssessOptions, Diagnosis, QualityLevel } from './quality.js';
+import type { Direction, StatsSample } from './stats.js';
 
 /** A Janus `slowlink` event: the side that lost packets, as Janus sees it. */
 export interface SlowLinkReport {
@@ -149,14 +150,16 @@ export class StatsSampler extends Emitter<{ sample: LiveStatsSample; pc: RTCPeer
     const generation = this.generation;
     if (!pc || this.disposed) return undefined;
     let report: RTCStatsReport;
+    let analysis: Analysis;
     try {
-      report = await pc.getStats();
+      // The first sample also fetches the analysis chunk (in parallel with the first getStats()).
+      [report, analysis] = await Promise.all([pc.getStats(), loadAnalysis()]);
     } catch {
       return undefined; // a closed or replaced PeerConnection: the next one will be sampled
     }
     // Stale: the PeerConnection changed (or sampling stopped) while getStats() ran.
     if (pc !== this.pc || generation !== this.generation || this.disposed) return undefined;
-    return this.record(toStatsSample(report, this.direction, this.previous, pc.iceConnectionState));
+    return this.record(analysis, analysis.toStatsSample(report, this.direction, this.previous, pc.iceConnectionState));
   }
 
   /** Stops sampling and forgets listeners and the PeerConnection. */
@@ -168,7 +171,7 @@ export class StatsSampler extends Emitter<{ sample: LiveStatsSample; pc: RTCPeer
     this.removeAllListeners();
   }
 
-  private record(stats: StatsSample): LiveStatsSample {
+  private record({ assessQuality }: Analysis, stats: StatsSample): LiveStatsSample {
     this.previous = stats;
     const connection = this.connection;
     const sameConnection = this.samples.filter((s) => s.connection === connection);

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: time to first decoded frame (viewer) and first video packets (publisher), widgets vs a
 // hand-written janus.js page, in the same run on the real stack; plus bundle size. Prints a table.
-import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -425,10 +424,12 @@ await browser.close();
 await server.close();
 await stack.stop();
 
-const bundle = readFileSync(`${root}dist/janus-widgets.js`);
-results.bundle = { bytes: bundle.length, gzip: gzipSync(bundle, { level: 9 }).length };
+const { bundleReport, bundleFloor, kb, BUNDLE_LIMIT_KB } = await import('../bundle-check.mjs');
+const bundle = bundleReport();
+const floor = await bundleFloor();
+results.bundle = { bytes: bundle.bytes, gzip: bundle.gzip, floorGzip: floor, chunks: bundle.chunks };
 console.log(
-  `\nbundle dist/janus-widgets.js: ${(bundle.length / 1024).toFixed(1)} KB, ${(results.bundle.gzip / 1024).toFixed(1)} KB gzip`,
+  `\nbundle dist/janus-widgets.js: ${kb(bundle.bytes)} KB, ${kb(bundle.gzip)} KB gzip (budget ${BUNDLE_LIMIT_KB} KB) vs ${kb(floor)} KB gzip for lit + janus.js + webrtc-adapter bundled alone (this run): ${(bundle.gzip / floor).toFixed(2)}x the floor; lazy chunks ${bundle.chunks.map((c) => `${c.file} ${kb(c.gzip)}`).join(', ')} KB gzip`,
 );
 
 function printTable(title, table) {

@@ -2,7 +2,7 @@
 // to the real elements (attributes, parts, events, states, custom properties) so the docs cannot lie.
 // Parts and events are collected while the elements run through their main states on the real stack.
 import { expect } from '@open-wc/testing';
-import type { LitElement } from 'lit';
+import type { CSSResult, LitElement } from 'lit';
 import '../../src/define.js';
 import type { JanusPublisher } from '../../src/components/janus-publisher/janus-publisher.js';
 import type { JanusViewer } from '../../src/components/janus-viewer/janus-viewer.js';
@@ -12,6 +12,7 @@ import type { ViewerState } from '../../src/core/room-viewer.js';
 import type { QualityLevel } from '../../src/core/quality.js';
 import { captureMedia, stopStream } from '../../src/core/media.js';
 import { VideoRoomPublisher } from '../../src/core/publisher.js';
+import { statsStyles } from '../../src/components/janus-stats/styles.js';
 import { createRoom, stackInfo, until } from './stack.js';
 
 type Tag = 'janus-publisher' | 'janus-viewer' | 'janus-stats';
@@ -72,8 +73,11 @@ const EVENT_SOURCES: Record<Tag, string[]> = {
     '/src/components/shared/room-element.ts',
     '/src/controllers/stats-controller.ts',
   ],
-  'janus-stats': ['/src/components/janus-stats/janus-stats.ts'],
+  'janus-stats': ['/src/components/janus-stats/janus-stats.ts', '/src/components/janus-stats/panel.ts'],
 };
+
+/** Styles an element adopts once its lazy chunk is here, rather than declaring them as `static styles`. */
+const LAZY_STYLES: Partial<Record<Tag, CSSResult[]>> = { 'janus-stats': [statsStyles] };
 
 /** Members that are callable from outside but are plumbing between an element and its controllers. */
 const PLUMBING = ['viewerSettings', 'publisherSettings', 'hlsSettings', 'setState', 'reportError', 'viewer', 'sampler'];
@@ -167,7 +171,9 @@ async function sources(tag: Tag): Promise<string> {
 /** Every `var(--janus-…)` the element's styles read. */
 function propertiesUsed(tag: Tag): Set<string> {
   const ctor = customElements.get(tag) as unknown as typeof LitElement;
-  const text = ctor.elementStyles.map((style) => ('cssText' in style ? style.cssText : '')).join('\n');
+  const text = [...ctor.elementStyles, ...(LAZY_STYLES[tag] ?? [])]
+    .map((style) => ('cssText' in style ? style.cssText : ''))
+    .join('\n');
   return new Set(
     [...text.matchAll(/var\((--janus-[a-z0-9-]+)/g)].map((m) => m[1]!).filter((p) => !INTERNAL_PROPERTIES.has(p)),
   );

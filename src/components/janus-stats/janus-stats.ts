@@ -1,15 +1,25 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, adoptStyles, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { DEFAULT_QUALITY_MESSAGES, hlsQuality, type DiagnosisCode, type QualityLevel } from '../../core/quality.js';
+import type { DiagnosisCode, QualityLevel } from '../../core/quality.js';
 import type { HlsSample } from '../../core/hls-player.js';
-import type { LiveStatsSample, SlowLinkReport } from '../../core/stats-sampler.js';
+import type { LiveStatsSample } from '../../core/stats-sampler.js';
 import { VERSION } from '../../core/version.js';
-import { toWidgetError } from '../../core/errors.js';
-import { overridden, parseStats } from '../../core/validation.js';
-import { widgetEvent, type JanusErrorDetail } from '../shared/events.js';
-import { isStatsSource, type StatsSource } from '../shared/stats-host.js';
-import { hlsRows, metricRows } from './format.js';
-import { statsStyles } from './styles.js';
+import type { JanusErrorDetail } from '../shared/events.js';
+import type { StatsSource } from '../shared/stats-host.js';
+import type { StatsLink } from './panel.js';
+
+type Panel = typeof import('./panel.js');
+let panel: Panel | undefined;
+let loadingPanel: Promise<Panel | undefined> | undefined;
+
+/** Loads the panel chunk once (relative to the bundle); undefined when it could not be fetched. */
+function loadPanel(): Promise<Panel | undefined> {
+  loadingPanel ??= import('./panel.js').then(
+    (module) => (panel = module),
+    () => (loadingPanel = undefined), // tried again on the next connection or change
+  );
+  return loadingPanel;
+}
 
 /** Every visible string, overridable through the `strings` property (i18n). */
 export const STATS_STRINGS = {
@@ -127,8 +137,6 @@ export interface StatsDiagnostics {
  * @cssstate detached - Not attached to anything.
  */
 export class JanusStats extends LitElement {
-  static override styles = statsStyles;
-
   /** id of the `<janus-publisher>` or `<janus-viewer>` to show (in the same document or shadow root). */
   @property() for = '';
 
@@ -164,35 +172,46 @@ export class JanusStats extends LitElement {
   /** Read-only: the latest HLS figures shown, while the host plays HLS. */
   @state() hls: HlsSample | undefined;
 
-  /** Polite announcement: changes only when the quality or the list of problems changes. */
-  @state() private announcement = '';
-
-  private candidate: StatsSource | undefined;
-  private target: StatsSource | undefined;
-  private retainedInterval = 0;
-  private cleanup: Array<() => void> = [];
-  private offConnected: (() => void) | undefined;
-  private observer: MutationObserver | undefined;
-  private slowLinks: { connection: number; count: number; last?: SlowLinkReport } = { connection: -1, count: 0 };
+  /** What the panel keeps between samples (attachment, listeners, slow links, announcement). */
+  private readonly link: StatsLink = {
+    retainedInterval: 0,
+    cleanup: [],
+    slowLinks: { connection: -1, count: 0 },
+    announcement: '',
+  };
   private readonly internals = this.attachInternals();
+  private styled = false;
 
   /** Read-only: the publisher or viewer whose stats are shown now. */
   get attached(): StatsSource | undefined {
-    return this.target;
+    return this.link.target;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.sync();
+    // Attaching, validating and showing samples live in the panel chunk: done once it is here
+    // (sync is idempotent, and sees a disconnection that happened meanwhile).
+    if (panel) panel.sync(this, this.link);
+    else void loadPanel().then((loaded) => loaded?.sync(this, this.link));
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.sync();
+    panel?.sync(this, this.link);
+  }
+
+  /** The first render waits for the panel chunk, so `updateComplete` means drawn, as before. */
+  protected override async scheduleUpdate(): Promise<void> {
+    if (!panel) await loadPanel();
+    if (panel && !this.styled && this.shadowRoot) {
+      adoptStyles(this.shadowRoot, [panel.statsStyles]);
+      this.styled = true;
+    }
+    super.scheduleUpdate();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('for') || changed.has('source') || changed.has('interval')) this.sync();
+    if (panel && (changed.has('for') || changed.has('source') || changed.has('interval'))) panel.sync(this, this.link);
     if (changed.has('quality') || changed.has('state')) {
       this.internals.states?.clear();
       this.internals.states?.add(this.quality);
@@ -202,29 +221,16 @@ export class JanusStats extends LitElement {
 
   /** The report "copy diagnostics" copies: recent samples, states and versions. */
   diagnostics(): StatsDiagnostics {
-    const target = this.target;
-    const pc = target?.statsController.sampler.peerConnection;
-    const samples = (target?.statsController.sampler.history ?? []).map(({ counters: _counters, ...rest }) => rest);
     const report: StatsDiagnostics = {
       library: 'janus-widgets',
       version: VERSION,
       createdAt: new Date().toISOString(),
       userAgent: navigator.userAgent,
       quality: this.quality,
-      samples,
+      samples: [],
     };
-    if (this.hls) report.hls = this.hls;
-    if (target) {
-      const state = (target as { state?: unknown }).state;
-      report.source = { tag: target.localName, id: target.id };
-      if (typeof state === 'string') report.source.state = state;
-      if (pc)
-        Object.assign(report.source, {
-          iceConnectionState: pc.iceConnectionState,
-          connectionState: pc.connectionState,
-        });
-    }
-    return report;
+    // Without the panel nothing is attached yet: there is nothing more to report.
+    return panel ? panel.diagnose(this, this.link, report) : report;
   }
 
   /** Puts {@link diagnostics} on the clipboard as JSON; rejects when the browser refuses. */
@@ -232,168 +238,8 @@ export class JanusStats extends LitElement {
     await navigator.clipboard.writeText(JSON.stringify(this.diagnostics(), null, 2));
   }
 
-  /** Attaches to the right host (or detaches) after any change of `for`, `source`, nesting or connection. */
-  private sync(): void {
-    if (!this.isConnected) this.observer?.disconnect();
-    const candidate = this.isConnected ? this.resolve() : undefined;
-    if (candidate !== this.candidate) {
-      this.offConnected?.();
-      this.candidate = candidate;
-      // Hears the host being removed or re-inserted, whichever way it was found.
-      this.offConnected = candidate?.statsController.on('connected', () => this.sync());
-    }
-    const interval = this.validInterval();
-    const target = candidate?.isConnected && interval ? candidate : undefined;
-    if (target === this.target && this.retainedInterval === interval) return;
-    for (const off of this.cleanup.splice(0)) off();
-    if (target !== this.target) {
-      this.hls = target?.statsController.hls;
-      this.show(target?.statsController.latest);
-    }
-    this.target = target;
-    this.retainedInterval = interval ?? 0;
-    if (!this.error) this.state = target ? 'attached' : 'detached';
-    if (!target) return;
-    const controller = target.statsController;
-    this.cleanup.push(
-      controller.sampler.on('sample', (sample) => this.show(sample)),
-      controller.sampler.on('pc', () => this.show(undefined)),
-      controller.on('hls', (sample) => {
-        this.hls = sample;
-        this.show(this.sample);
-      }),
-      controller.retain(interval),
-    );
-  }
-
-  /** The interval to sample at, or undefined (then `state="error"`, one `janus-error`) when an attribute is invalid. */
-  private validInterval(): number | undefined {
-    try {
-      const { interval } = parseStats(this);
-      if (this.error) {
-        this.error = undefined;
-        this.state = 'detached';
-      }
-      return interval;
-    } catch (thrown) {
-      const error = toWidgetError(thrown, 'invalid-config').toJSON();
-      // sync() runs on every change of nesting or connection: one event per distinct failure.
-      if (this.isConnected && this.error?.message !== error.message) {
-        this.error = error;
-        this.state = 'error';
-        this.dispatchEvent(widgetEvent('janus-error', error));
-      }
-      return undefined;
-    }
-  }
-
-  private resolve(): StatsSource | undefined {
-    this.observer?.disconnect();
-    if (this.source) return this.source;
-    const root = this.getRootNode() as Document | ShadowRoot;
-    if (this.for) {
-      // Watches for the element appearing, disappearing or changing id.
-      this.observer ??= new MutationObserver(() => this.sync());
-      this.observer.observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ['id'] });
-      return this.upgraded(root.getElementById(this.for));
-    }
-    for (
-      let node: Element | null = this.parentElement;
-      node;
-      node = node.parentElement ?? (node.parentNode as ShadowRoot | null)?.host ?? null
-    ) {
-      const found = this.upgraded(node);
-      if (found) return found;
-    }
-    return undefined;
-  }
-
-  /** The element as a stats source, or undefined; a not-yet-defined custom element is retried once defined. */
-  private upgraded(element: Element | null): StatsSource | undefined {
-    if (isStatsSource(element)) return element;
-    if (element?.localName.includes('-') && !customElements.get(element.localName)) {
-      void customElements.whenDefined(element.localName).then(() => this.sync());
-    }
-    return undefined;
-  }
-
-  private show(sample: LiveStatsSample | undefined): void {
-    const before = this.sample;
-    this.sample = sample;
-    this.quality = this.hls ? hlsQuality(this.hls) : (sample?.quality ?? 'unknown');
-    if (sample && sample.connection !== this.slowLinks.connection)
-      this.slowLinks = { connection: sample.connection, count: 0 };
-    for (const report of sample?.slowLinks ?? [])
-      this.slowLinks = { ...this.slowLinks, count: this.slowLinks.count + 1, last: report };
-    // Announce changes of level or of the problem list, never the numbers ticking.
-    const key = (s: LiveStatsSample | undefined) => (s ? `${s.quality}:${s.diagnosis.map((d) => d.code).join()}` : '');
-    if (sample && key(sample) !== key(before)) {
-      const first = sample.diagnosis[0];
-      this.announcement = `${this.text('quality')}: ${this.text(sample.quality)}.${first ? ` ${this.message(first.code)}` : ''}`;
-    }
-  }
-
-  private text(key: keyof StatsStrings): string {
-    return overridden(this.strings, key, STATS_STRINGS[key] ?? '');
-  }
-
-  private message(code: DiagnosisCode): string {
-    const diagnosis = (this.strings as { diagnosis?: unknown } | null)?.diagnosis;
-    return overridden(diagnosis, code, DEFAULT_QUALITY_MESSAGES[code] ?? '');
-  }
-
-  private async onCopy(): Promise<void> {
-    try {
-      await this.copyDiagnostics();
-      this.announcement = this.text('copied');
-    } catch {
-      this.announcement = this.text('copyFailed');
-    }
-  }
-
-  private renderPanel() {
-    const sample = this.sample;
-    const text = (key: keyof StatsStrings) => this.text(key);
-    const rows = this.hls ? hlsRows(this.hls, text) : sample ? metricRows(sample, this.slowLinks, text) : [];
-    return html`<section part="panel" id="panel" aria-label=${this.text('details')}>
-      <div part="header"><span part="indicator" aria-hidden="true"></span>${this.text('quality')}: ${this.text(this.quality)}</div>
-      ${
-        rows.length
-          ? html`<dl part="metrics">
-            ${rows.map(
-              ([name, label, value]) =>
-                html`<div part="metric metric-${name}"><dt part="label">${label}</dt><dd part="value">${value}</dd></div>`,
-            )}
-          </dl>`
-          : html`<p part="message">${this.text(this.target ? 'waiting' : 'detached')}</p>`
-      }
-      <ul part="diagnosis">
-        ${
-          !this.hls && sample?.diagnosis.length
-            ? sample.diagnosis.map(
-                (d) =>
-                  html`<li part="diagnosis-item diagnosis-${d.severity}" data-code=${d.code}>${this.message(d.code)}</li>`,
-              )
-            : html`<li part="diagnosis-item diagnosis-good">${sample || this.hls ? this.text('noIssues') : nothing}</li>`
-        }
-      </ul>
-      <button part="copy-button" ?disabled=${!this.target} @click=${() => void this.onCopy()}>${this.text('copy')}</button>
-    </section>`;
-  }
-
   override render() {
-    return html`<div part="base" data-quality=${this.quality}>
-      ${
-        this.compact
-          ? html`<button part="badge" aria-expanded=${this.open ? 'true' : 'false'} aria-controls="panel" @click=${() => (this.open = !this.open)}>
-            <span part="indicator" aria-hidden="true"></span><span class="visually-hidden">${this.text('quality')}: </span>${this.text(this.quality)}
-          </button>`
-          : nothing
-      }
-      ${!this.compact || this.open ? this.renderPanel() : nothing}
-      ${this.error ? html`<p part="error" role="alert">${this.error.message}</p>` : nothing}
-      <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
-    </div>`;
+    return panel ? panel.renderStats(this, this.link) : nothing;
   }
 }
 

@@ -6,7 +6,8 @@ import type { StatsSampler } from '../../core/stats-sampler.js';
 import { AutoQualityController } from '../../controllers/auto-quality-controller.js';
 import { StatsController } from '../../controllers/stats-controller.js';
 import { ViewerController } from '../../controllers/viewer-controller.js';
-import { HlsController, type ModeReason } from '../../controllers/hls-controller.js';
+import type { ModeReason } from '../../controllers/hls-controller.js';
+import { ModeRouter } from '../../controllers/mode-router.js';
 import type { HlsSample } from '../../core/hls-player.js';
 import { JanusRoomElement } from '../shared/room-element.js';
 import { widgetEvent } from '../shared/events.js';
@@ -195,7 +196,7 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
   });
 
   /** WebRTC or HLS, and the HLS player. */
-  private readonly hlsController = new HlsController(this, this.controller);
+  private readonly hlsController = new ModeRouter(this, this.controller);
 
   /** Samples the receiving PeerConnection for `<janus-stats>` and `janus-stats` listeners. */
   readonly statsController = new StatsController(this, 'recv');
