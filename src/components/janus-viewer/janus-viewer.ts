@@ -5,6 +5,7 @@ import type { Quality, RoomViewer, ViewerSettings, ViewerState, WatchedFeed } fr
 import type { StatsSampler } from '../../core/stats-sampler.js';
 import { AutoQualityController } from '../../controllers/auto-quality-controller.js';
 import { StatsController } from '../../controllers/stats-controller.js';
+import { TilePlaybackController } from '../../controllers/tile-playback-controller.js';
 import { ViewerController } from '../../controllers/viewer-controller.js';
 import type { ModeReason } from '../../controllers/hls-controller.js';
 import { ModeRouter } from '../../controllers/mode-router.js';
@@ -20,7 +21,6 @@ import {
   overridden,
   parseViewer,
   parseViewerMode,
-  safeVolume,
   type QualityChoice,
   type ViewerMode,
 } from '../../core/validation.js';
@@ -204,11 +204,10 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
   /** `quality="auto"`: layers by tile size, visibility and the measured downlink. */
   private readonly autoQuality = new AutoQualityController(this);
 
-  /** Video elements whose playback is already being looked after. */
-  private readonly playing = new WeakSet<HTMLVideoElement>();
-
   constructor() {
     super('idle');
+    // Plays the tiles' videos after each render (volume, first frame, autoplay rules).
+    new TilePlaybackController(this);
   }
 
   /** The feeds shown, in arrival order. */
@@ -285,6 +284,17 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
     this.muted = true;
   }
 
+  /** @internal The HLS player's video, while HLS plays. */
+  get hlsVideo(): HTMLVideoElement | undefined {
+    return this.hlsController.player?.video;
+  }
+
+  /** @internal A tile rendered its first frame. */
+  tilePlaying(feed: WatchedFeed): void {
+    this.dispatchEvent(widgetEvent('janus-playing', feedDetail(feed)));
+    this.autoQuality.firstFrame(feed.feedId);
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     const has = (names: readonly string[]) => names.some((name) => (changed as Map<PropertyKey, unknown>).has(name));
     // quality and volume apply live, unless they are (or were) invalid: then a rebuild reports or clears it.
@@ -304,60 +314,6 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
       }
     }
     if (changed.has('muted') && !this.muted) this.blocked = false;
-  }
-
-  protected override updated(): void {
-    const hlsVideo = this.hlsController.player?.video;
-    if (hlsVideo) hlsVideo.muted = this.muted;
-    for (const video of this.renderRoot.querySelectorAll('video')) {
-      if (video === hlsVideo) {
-        video.volume = safeVolume(this.volume);
-        continue;
-      }
-      video.volume = safeVolume(this.volume);
-      if (!this.playing.has(video) && this.readyToPlay(video)) this.play(video);
-    }
-  }
-
-  /**
-   * Whether a tile's stream has every track it will get: a stream that starts video-only may
-   * autoplay with sound allowed, and then be paused by the browser when its audio arrives.
-   */
-  private readyToPlay(video: HTMLVideoElement): boolean {
-    const feed = this.feeds.find((f) => String(f.feedId) === video.dataset['feed']);
-    if (!feed || video.srcObject !== feed.stream) return false;
-    return feed.audioMid === undefined || feed.stream.getAudioTracks().length > 0;
-  }
-
-  /** Starts watching a new video element: first-frame event, and playback that survives autoplay rules. */
-  private play(video: HTMLVideoElement): void {
-    this.playing.add(video);
-    const feed = this.feeds.find((f) => String(f.feedId) === video.dataset['feed']);
-    // The first frame actually rendered, not just the play() promise.
-    video.requestVideoFrameCallback(() => {
-      // A tile removed meanwhile (the hand-off to HLS) did not play.
-      if (!feed || !video.isConnected) return;
-      this.dispatchEvent(widgetEvent('janus-playing', feedDetail(feed)));
-      this.autoQuality.firstFrame(feed.feedId);
-    });
-    // Chromium pauses a playing element when an audio track joins its stream without a user
-    // gesture; nobody else pauses ours, so a pause means: play again, muted if need be.
-    video.addEventListener('pause', () => void this.resume(video));
-    void this.resume(video);
-  }
-
-  /** Plays with sound when allowed; otherwise muted, with an unmute button (never a failure). */
-  private async resume(video: HTMLVideoElement): Promise<void> {
-    if (!video.isConnected) return;
-    try {
-      await video.play();
-    } catch (error) {
-      if ((error as DOMException).name !== 'NotAllowedError') return;
-      this.blocked = true;
-      this.muted = true;
-      video.muted = true;
-      await video.play().catch(() => {});
-    }
   }
 
   private text(key: keyof typeof VIEWER_STRINGS): string {
