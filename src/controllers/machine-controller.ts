@@ -76,15 +76,6 @@ export abstract class MachineController<
     if (this.host.isConnected) this.open(previous, wasRunning);
   }
 
-  /**
-   * Renders news from the machine, except while it connects: then the state that ends connecting
-   * renders it. The news (the camera, a remote track) comes in the middle of a negotiation, and
-   * setting up a video element then holds up the offer or answer that the first frame waits for.
-   */
-  protected renderUnlessConnecting(machine: M): void {
-    if (machine.state !== 'connecting') this.host.requestUpdate();
-  }
-
   /** Subscribes the element to one event of `machine`, for as long as it is the current machine. */
   protected forward<K extends keyof Events>(machine: M, type: K, listener: (detail: Events[K]) => void): void {
     machine.on(type, (detail) => {

@@ -55,7 +55,11 @@ export class PublisherController extends MachineController<PublisherState, LiveP
     publisher.videoEnabled = !this.host.cameraOff;
     publisher.feedId = previous?.feedId;
     let last: { feedId: number | string; room: number | string } | undefined;
-    this.forward(publisher, 'stream', () => this.renderUnlessConnecting(publisher));
+    // While connecting, the state that ends it renders the preview: the camera comes in the middle
+    // of the offer, and setting up a video element then holds up what the first packets wait for.
+    this.forward(publisher, 'stream', () => {
+      if (publisher.state !== 'connecting') this.host.requestUpdate();
+    });
     this.forward(publisher, 'published', (detail) => {
       last = detail;
       this.events.published(detail);

@@ -55,7 +55,7 @@ export class ViewerController extends MachineController<ViewerState, RoomViewerE
     const adopted = this.adopted;
     this.adopted = undefined;
     const viewer = adopted ?? new RoomViewer(this.host.viewerSettings());
-    this.forward(viewer, 'feeds', () => this.renderUnlessConnecting(viewer));
+    this.forward(viewer, 'feeds', () => this.host.requestUpdate());
     this.forward(viewer, 'feed-added', (feed) => this.events.feedAdded(feed));
     this.forward(viewer, 'feed-removed', (feed) => this.events.feedRemoved(feed));
     this.forward(viewer, 'quality', (detail) => this.events.quality(detail));

@@ -169,7 +169,9 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
       } else {
         feed.stream.removeTrack(track);
       }
-      this.emit('feeds', [...this.feeds.values()]);
+      // A feed being subscribed is announced once its subscription returns: a render now (a new
+      // video element) would hold up the answer that the first frame waits for.
+      if (this.feeds.has(feed.feedId)) this.emit('feeds', [...this.feeds.values()]);
     });
     subscriber.on('slowlink', (report) => this.emit('slowlink', report));
     subscriber.on('layer', ({ mid, substream, temporal }) => {
