@@ -187,6 +187,7 @@ function ladderInput(sample: LiveStatsSample): LadderInput {
     diagnosis,
     lossPercent: sample.lossPercent,
     rttMs: sample.rttMs,
+    rttFresh: sample.rttFresh,
     jitterMs: audioJitter ?? sample.jitterMs,
     slowLinks: sample.slowLinks,
   };

@@ -1,4 +1,4 @@
-import { StepLadder, type OwnTrigger, type StepThresholds, type Verdict } from './ladder.js';
+import { StepLadder, rttReading, type OwnTrigger, type StepThresholds, type Verdict } from './ladder.js';
 import { UPLINK_LEVELS, type UplinkChange, type UplinkLevel, type UplinkMetrics, type UplinkTrigger } from './types.js';
 
 export { UPLINK_LEVELS, type UplinkChange, type UplinkLevel } from './types.js';
@@ -36,6 +36,8 @@ export interface UplinkInput {
   /** Loss Janus reported for what we send (RTCP, remote-inbound-rtp). */
   lossPercent?: number | undefined;
   rttMs?: number | undefined;
+  /** Whether `rttMs` was measured since the previous sample (see {@link rttReading}). */
+  rttFresh?: boolean | undefined;
   /** The congestion controller's estimate (candidate-pair `availableOutgoingBitrate`), kbit/s. */
   availableKbps?: number | undefined;
   /** Janus `slowlink` reports since the previous sample (`uplink` true: lost on their way to Janus). */
@@ -67,7 +69,8 @@ export class UplinkLadder extends StepLadder<
     const lost = uplinkLost(sample);
     if (lost >= t.slowlinkLost) return { kind: 'congested', trigger: 'slowlink' };
     if ((sample.lossPercent ?? 0) >= t.lossPercent) return { kind: 'congested', trigger: 'loss' };
-    if ((sample.rttMs ?? 0) >= t.rttMs) return { kind: 'congested', trigger: 'rtt' };
+    const rtt = rttReading(sample.rttMs, sample.rttFresh, t.rttMs);
+    if (rtt === 'high') return { kind: 'congested', trigger: 'rtt' };
     const need = t.levelKbps[this.level];
     if (sample.availableKbps !== undefined && need > 0 && sample.availableKbps < need) {
       return { kind: 'congested', trigger: 'bitrate' };
@@ -75,6 +78,7 @@ export class UplinkLadder extends StepLadder<
     // At audio only there is no encoder to be limited; after a step up it ramps up by itself.
     const video = this.level !== 'audio' && !this.justUp;
     if (video && sample.qualityLimitationReason === 'bandwidth') return { kind: 'congested', trigger: 'bandwidth' };
+    if (rtt === 'repeated') return { kind: 'wait' };
     if (sample.qualityLimitationReason === 'cpu' || (sample.lossPercent ?? 0) >= 2) return { kind: 'hold' };
     // Stepping up needs room for the next level, where the browser says how much room there is.
     const next = UPLINK_LEVELS[UPLINK_LEVELS.indexOf(this.level) - 1];

@@ -22,6 +22,9 @@ interface Reading {
   badge: boolean;
   /** The viewer's own diagnosis codes (for the log: what held the ladder). */
   diagnosis: string;
+  /** The selected candidate pair's RTT (ms) and STUN responses so far (for the log). */
+  rtt: number;
+  responses: number;
 }
 
 /** What test/e2e/pages/tag.html and startReadings() put on the viewer page's window. */
@@ -68,9 +71,15 @@ function startReadings(): void {
       quality: w.element.currentQuality,
       badge: Boolean(w.element.shadowRoot?.querySelector('[part~="audio-only"]')),
       diagnosis: (w.element.stats?.diagnosis ?? []).map((d) => `${d.code}:${d.severity}`).join(','),
+      rtt: 0,
+      responses: 0,
     };
     const report = await w.element.peerConnection?.getStats();
     report?.forEach((entry) => {
+      if (entry.type === 'candidate-pair' && entry.nominated && entry.state === 'succeeded') {
+        reading.rtt = Math.round((entry.currentRoundTripTime ?? 0) * 1000);
+        reading.responses = entry.responsesReceived ?? 0;
+      }
       if (entry.type !== 'inbound-rtp') return;
       if (entry.kind === 'video') {
         reading.frames += entry.framesDecoded ?? 0;
@@ -179,6 +188,18 @@ function ladderMoves(page: Page, since: number): Promise<string> {
         .join(' '),
     since,
   );
+}
+
+/** One line per second since `since`: width, RTT (ms), STUN responses, level, e.g. "3s 640/412/17/low", for the log. */
+function timeline(list: Reading[], since: number): string {
+  const out: string[] = [];
+  let next = since;
+  for (const r of list) {
+    if (r.t < next) continue;
+    out.push(`${Math.round((r.t - since) / 1000)}s ${r.width}/${r.rtt}/${r.responses}/${r.quality}`);
+    next = r.t + 1000;
+  }
+  return out.join(' ');
 }
 
 /** How often each diagnosis showed in readings before `until` (the sampler's, at 1 s; readings at 250 ms). */
@@ -299,6 +320,7 @@ describe('audio first under a real impaired network (network namespaces)', () =>
         30000,
       ).catch(async (error: unknown) => {
         console.log(`[impairment] 1: ladder ${await ladderMoves(page, t0)}`);
+        console.log(`[impairment] 1: timeline ${timeline(await readings(page, t0), t0)}`);
         throw error;
       });
       const span = (await readings(page, start)).filter((r) => r.t <= start + 4000);
@@ -310,6 +332,7 @@ describe('audio first under a real impaired network (network namespaces)', () =>
         `[impairment] 1: steady lower layer ${Math.round(start - t0)} ms after the cap; audio ${impairedAudio.toFixed(1)} pkt/s vs ${audioRate.toFixed(1)} unimpaired; ${fps.toFixed(1)} fps; ${freezes} freezes in 4 s`,
       );
       console.log(`[impairment] 1: ladder ${await ladderMoves(page, t0)}`);
+      console.log(`[impairment] 1: timeline ${timeline(await readings(page, t0), t0)}`);
       assert.ok(
         impairedAudio >= audioRate * 0.8,
         `audio ${impairedAudio.toFixed(1)} pkt/s vs ${audioRate.toFixed(1)} unimpaired`,
