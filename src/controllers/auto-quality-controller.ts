@@ -40,6 +40,8 @@ export class AutoQualityController implements ReactiveController {
     host.addController(this);
     host.sampler.on('sample', (sample) => {
       if (this.host.degradation === 'off') return;
+      // Video the publisher paused on purpose (its uplink) is no evidence about our downlink.
+      if (this.host.feeds.length > 0 && this.host.feeds.every((feed) => feed.videoPaused)) return;
       const change = this.ladder.observe(ladderInput(sample));
       if (!change) return;
       host.sampler.setDegradation(change.level === 'high' ? undefined : `${change.level} (${change.trigger})`);

@@ -6,7 +6,7 @@ import type { Quality, QualityReason } from './types.js';
 import { VIEWER_FIRST_RETRY_SPREAD_MS, connectOptions, isRetryable, sleep } from './reconnect.js';
 import { acquireSession, type SessionLease } from './session.js';
 import { VideoRoomSubscriber, type FeedId } from './subscriber.js';
-import { endOf, joinPublisherBody, leaveBody, parseRoomEvent, toPublishers } from './videoroom.js';
+import { endOf, joinPublisherBody, leaveBody, parseRoomEvent, toPublishers, type Publisher } from './videoroom.js';
 
 export type ViewerState = MachineState | 'waiting';
 export type { Quality, QualityReason } from './types.js';
@@ -37,6 +37,8 @@ export interface WatchedFeed {
   audioMid?: string | undefined;
   /** The layer being received, as Janus reported it. */
   quality?: Quality | undefined;
+  /** `network`: the publisher sends audio only on purpose, for its congested uplink. */
+  videoPaused?: 'network' | undefined;
 }
 
 export interface RoomViewerEvents {
@@ -58,11 +60,6 @@ interface Wanted {
   quality: Quality;
   reason: QualityReason;
   temporal?: 0 | 1 | 2 | undefined;
-}
-
-interface Publisher {
-  id: FeedId;
-  display?: string | undefined;
 }
 
 /**
@@ -205,6 +202,10 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
     if (end) return this.fail(end);
     if (event.type === 'publishers') {
       for (const publisher of event.publishers) this.publishers.set(publisher.id, publisher);
+      // A watched publisher announced again: it paused or resumed its video on purpose.
+      const paused = event.publishers.filter((p) => this.feeds.has(p.id));
+      for (const p of paused) this.feeds.get(p.id)!.videoPaused = p.videoPaused;
+      if (paused.length > 0) this.emit('feeds', [...this.feeds.values()]);
       if (event.publishers.length > 0) this.reconcileInBackground();
     } else if ((event.type === 'unpublished' || event.type === 'leaving' || event.type === 'kicked') && 'id' in event) {
       if (this.publishers.delete(event.id)) this.removeFeed(event.id);
@@ -241,7 +242,8 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
     const fresh = this.chosen().filter((p) => !this.feeds.has(p.id) && !this.pending.has(p.id));
     if (fresh.length === 0) return;
     for (const publisher of fresh) {
-      this.pending.set(publisher.id, { feedId: publisher.id, display: publisher.display, stream: new MediaStream() });
+      const { id: feedId, display, videoPaused } = publisher;
+      this.pending.set(feedId, { feedId, display, videoPaused, stream: new MediaStream() });
     }
     try {
       await subscriber.subscribe(

@@ -71,8 +71,10 @@ export class UplinkLadder extends StepLadder<
     if ((sample.lossPercent ?? 0) >= t.lossPercent) return { kind: 'congested', trigger: 'loss' };
     const rtt = rttReading(sample.rttMs, sample.rttFresh, t.rttMs);
     if (rtt === 'high') return { kind: 'congested', trigger: 'rtt' };
+    // Right after a step up the estimate still trails the traffic: sending little (audio only)
+    // kept it low, and it grows only with what is sent. Loss and RTT judge that step meanwhile.
     const need = t.levelKbps[this.level];
-    if (sample.availableKbps !== undefined && need > 0 && sample.availableKbps < need) {
+    if (!this.justUp && sample.availableKbps !== undefined && need > 0 && sample.availableKbps < need) {
       return { kind: 'congested', trigger: 'bitrate' };
     }
     // At audio only there is no encoder to be limited; after a step up it ramps up by itself.
@@ -100,6 +102,13 @@ export class UplinkLadder extends StepLadder<
 
 function uplinkLost(sample: UplinkInput): number {
   return (sample.slowLinks ?? []).filter((s) => s.uplink).reduce((sum, s) => sum + s.lost, 0);
+}
+
+/** The top layer a publisher sends at a level (what a viewer can receive at most). */
+export function topLayerAt(level: UplinkLevel): 'high' | 'medium' | 'low' | 'audio' {
+  if (level === 'audio') return 'audio';
+  if (level === 'one-layer' || level === 'low-fps') return 'low';
+  return level === 'two-layers' ? 'medium' : 'high';
 }
 
 /** One simulcast encoding as `RTCRtpSender.setParameters` takes it (rid `h`, `m`, `l` as janus.js names them). */
