@@ -71,10 +71,14 @@ export class UplinkLadder extends StepLadder<
     if ((sample.lossPercent ?? 0) >= t.lossPercent) return { kind: 'congested', trigger: 'loss' };
     const rtt = rttReading(sample.rttMs, sample.rttFresh, t.rttMs);
     if (rtt === 'high') return { kind: 'congested', trigger: 'rtt' };
-    // Right after a step up the estimate still trails the traffic: sending little (audio only)
-    // kept it low, and it grows only with what is sent. Loss and RTT judge that step meanwhile.
+    // The estimate grows only with what is sent: an encoder that sends little (few layers, a low
+    // frame rate, just after a step up) keeps it low on a link with room to spare. So a low
+    // estimate is congestion only while the encoder says bandwidth holds it back (or says nothing).
     const need = t.levelKbps[this.level];
-    if (!this.justUp && sample.availableKbps !== undefined && need > 0 && sample.availableKbps < need) {
+    const reason = sample.qualityLimitationReason;
+    const squeezed = reason === undefined || reason === 'bandwidth';
+    const low = sample.availableKbps !== undefined && need > 0 && sample.availableKbps < need;
+    if (!this.justUp && squeezed && low) {
       return { kind: 'congested', trigger: 'bitrate' };
     }
     // At audio only there is no encoder to be limited; after a step up it ramps up by itself.

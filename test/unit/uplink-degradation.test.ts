@@ -103,6 +103,15 @@ describe('UplinkLadder', () => {
     expect(f.ladder.level).to.equal('low-fps');
   });
 
+  it('takes a low estimate for congestion only while the encoder is bandwidth-limited', () => {
+    const f = new Feeder();
+    // Sending little keeps the estimate low on a link with room: the encoder is not held back.
+    expect(f.feed({ ...clean, availableKbps: 300 }, 20)).to.deep.equal([]);
+    expect(
+      f.feed({ ...clean, availableKbps: 300, qualityLimitationReason: 'bandwidth' }, 2).map((m) => m.trigger),
+    ).to.deep.equal(['bitrate']);
+  });
+
   it('does not flap when squeezed and clean samples alternate', () => {
     const f = new Feeder();
     for (let i = 0; i < 60; i++) expect(f.feed(i % 2 ? clean : squeezed, 1)).to.deep.equal([]);
