@@ -32,6 +32,12 @@ export const LADDER_THRESHOLDS = Object.freeze({
   holdAfterDownMs: 2500,
   /** After a step up, stalls, freezes and jitter are not judged for this long: the switch itself causes them. */
   holdAfterUpMs: 6000,
+  /**
+   * After a step down, freezes are not judged for this long: the switch itself freezes the picture
+   * while Janus waits for the new layer's keyframe (1-6 s under loss), which is no evidence that
+   * the new layer is too much.
+   */
+  freezeAfterDownMs: 6000,
   /** Without a clean run, probe one step up after this long at one level (times the backoff). */
   probeAfterMs: 20000,
   /** A step down this soon after a step up means the step up failed: the backoff doubles. */
@@ -127,7 +133,8 @@ export class DownlinkLadder extends StepLadder<LadderLevel, CongestionTrigger, L
       if (SEVERE.includes(severity('jitter'))) return { kind: 'congested', trigger: 'jitter' };
       // A freeze on a link without loss, delay or jitter is the device's (decoder, CPU): it holds.
       const linkTrouble = (['loss', 'rtt', 'jitter'] as const).some((code) => severity(code) !== 'good');
-      if (severity('freeze') !== 'good' && linkTrouble) return { kind: 'congested', trigger: 'freeze' };
+      const switching = this.lastChange?.direction === 'down' && this.now - this.changedAt < t.freezeAfterDownMs;
+      if (severity('freeze') !== 'good' && linkTrouble && !switching) return { kind: 'congested', trigger: 'freeze' };
     }
     if (rtt === 'repeated') return { kind: 'wait' };
     // What the switch itself causes is not judged, but it is no evidence of a clean link either.

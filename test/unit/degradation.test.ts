@@ -135,6 +135,15 @@ describe('DownlinkLadder', () => {
     expect(slow?.metrics).to.deep.equal({ slowlinkLost: 40 });
   });
 
+  it('does not take the freeze of its own step down (the new layer’s keyframe on its way) for congestion', () => {
+    const f = new Feeder();
+    f.until(congested, 'medium');
+    const settle = LADDER_THRESHOLDS.freezeAfterDownMs / 1000;
+    expect(changes(f.feed(frozen, settle - 1))).to.deep.equal([]);
+    // Freezes that outlast the switch still step down.
+    expect(changes(f.feed(frozen, 3)).map((c) => [c.level, c.trigger])).to.deep.equal([['low', 'freeze']]);
+  });
+
   it('goes from low-fps to audio only on congestion, not on freezes or jitter that loss alone causes', () => {
     const f = new Feeder();
     f.until(congested, 'low-fps');
