@@ -79,6 +79,8 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
   private readonly wanted = new Map<FeedId, Wanted>();
   /** What feeds without a choice of their own receive (`quality` set for the whole element). */
   private wantedForAll: Wanted | undefined;
+  /** Feeds whose video we asked Janus to stop relaying (audio only), whatever a late layer event says. */
+  private readonly paused = new WeakSet<WatchedFeed>();
   /** Feeds being subscribed: their tracks may arrive before the subscription call returns. */
   private readonly pending = new Map<FeedId, WatchedFeed>();
 
@@ -174,7 +176,8 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
       this.emit('layer', { feedId: feed.feedId, substream, temporal });
       if (substream === undefined) return;
       const quality = QUALITY_OF_SUBSTREAM[substream];
-      if (!quality || feed.quality === quality) return;
+      // A switch we asked for before pausing may report late: the feed stays audio only.
+      if (!quality || feed.quality === quality || this.paused.has(feed)) return;
       feed.quality = quality;
       this.emit('quality', { feedId: feed.feedId, quality, reason: this.wantedReason(feed.feedId) });
     });
@@ -324,6 +327,7 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
     const subscriber = this.subscriber;
     if (!subscriber || feed.videoMid === undefined) return;
     if (quality === 'audio') {
+      this.paused.add(feed);
       await subscriber.configure(feed.videoMid, { send: false });
       if (feed.quality !== 'audio') {
         feed.quality = 'audio';
@@ -331,7 +335,10 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
       }
       return;
     }
-    if (feed.quality === 'audio') await subscriber.configure(feed.videoMid, { send: true });
+    if (this.paused.has(feed) || feed.quality === 'audio') {
+      this.paused.delete(feed);
+      await subscriber.configure(feed.videoMid, { send: true });
+    }
     const switched = await subscriber.selectLayer(feed.videoMid, SUBSTREAM[quality], temporal, this.signal);
     // Without simulcast Janus never reports a layer: the single layer is what arrives.
     if (!switched && feed.quality === 'audio') {
