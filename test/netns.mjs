@@ -1,12 +1,15 @@
-// Two network namespaces joined by a veth pair, for tests under a real impaired network
+// Three network namespaces joined by veth pairs, for tests under a real impaired network
 // (see ../shared/STACK.md, "Impairing the network"): Janus (and coturn) live in one, the
-// viewer's Chromium in the other, and every packet between them crosses the veth pair, where
-// `tc tbf` caps the bandwidth and `iptables -m statistic` drops UDP at random (no netem here).
+// viewer's Chromium in another, the publisher's Chromium in a third; every packet between Janus
+// and either crosses a veth pair, where `tc tbf` caps the bandwidth and `iptables -m statistic`
+// drops UDP at random (no netem here). The viewer's downlink is impaired at the Janus end of its
+// pair, the publisher's uplink at the publisher's end of its own.
 //
 //   const net = await createTopology();      // throws NetnsUnavailable where it cannot
 //   const stack = await net.startStack();    // Janus + coturn + page server inside net.janusNs
-//   const chromium = net.chromiumWrapper(net.clientNs);
-//   await net.impair({ rateKbit: 300, lossPercent: 10 });
+//   const chromium = net.chromiumWrapper(net.clientNs);   // or net.publisherNs
+//   await net.impair({ rateKbit: 300, lossPercent: 10 });  // the viewer's downlink
+//   await net.impairUplink({ rateKbit: 250 });            // the publisher's uplink
 //   await net.clear();
 //   await net.destroy();                     // also on process exit, whatever happens
 //
@@ -26,6 +29,7 @@ const SETPRIV = '/usr/bin/setpriv';
 
 export const JANUS_ADDRESS = '10.77.0.1';
 export const CLIENT_ADDRESS = '10.77.0.2';
+export const PUBLISHER_ADDRESS = '10.77.0.3';
 
 /** Why the namespaces cannot be made here: the suite counts its scenarios as skipped. */
 export class NetnsUnavailable extends Error {}
@@ -82,7 +86,7 @@ function removeStale() {
     return;
   }
   for (const name of names) {
-    const match = /^jw-(?:janus|client)-(\d+)$/.exec(name);
+    const match = /^jw-(?:janus|client|pub)-(\d+)$/.exec(name);
     if (match && !pidAlive(Number(match[1]))) quiet(IP, ['netns', 'del', name]);
   }
 }
@@ -119,7 +123,8 @@ function quietEnv(cmd, args, env) {
 }
 
 /**
- * Creates jw-janus-PID and jw-client-PID joined by a veth pair (10.77.0.1/24 and 10.77.0.2/24).
+ * Creates jw-janus-PID (10.77.0.1/24 on a bridge), jw-client-PID (10.77.0.2/24) and jw-pub-PID
+ * (10.77.0.3/24), each joined to the bridge by a veth pair.
  * @returns {Promise<Topology>}
  */
 export async function createTopology() {
@@ -146,35 +151,37 @@ class Topology {
   constructor(id) {
     this.janusNs = `jw-janus-${id}`;
     this.clientNs = `jw-client-${id}`;
+    this.publisherNs = `jw-pub-${id}`;
     // Interface names are at most 15 characters.
     this.janusIf = `jwj${id}`.slice(0, 15);
     this.clientIf = `jwc${id}`.slice(0, 15);
+    this.janusPublisherIf = `jwk${id}`.slice(0, 15);
+    this.bridge = `jwb${id}`.slice(0, 15);
+    this.publisherIf = `jwp${id}`.slice(0, 15);
     this.janusAddress = JANUS_ADDRESS;
     this.clientAddress = CLIENT_ADDRESS;
+    this.publisherAddress = PUBLISHER_ADDRESS;
     this.children = new Set();
     this.folder = fs.mkdtempSync(path.join(os.tmpdir(), 'janus-widgets-netns-'));
   }
 
   build() {
-    sh(IP, ['netns', 'add', this.janusNs]);
-    sh(IP, ['netns', 'add', this.clientNs]);
-    sh(IP, [
-      'link',
-      'add',
-      this.janusIf,
-      'netns',
-      this.janusNs,
-      'type',
-      'veth',
-      'peer',
-      'name',
-      this.clientIf,
-      'netns',
-      this.clientNs,
-    ]);
+    for (const ns of [this.janusNs, this.clientNs, this.publisherNs]) sh(IP, ['netns', 'add', ns]);
+    // Janus' address sits on a bridge joining both pairs: viewer and publisher share its subnet
+    // (Janus' ICE did not answer checks from a routed subnet), and each pair can be impaired alone.
+    sh(IP, ['-n', this.janusNs, 'link', 'add', this.bridge, 'type', 'bridge']);
+    for (const [dev, peerNs, peer] of [
+      [this.janusIf, this.clientNs, this.clientIf],
+      [this.janusPublisherIf, this.publisherNs, this.publisherIf],
+    ]) {
+      sh(IP, ['link', 'add', dev, 'netns', this.janusNs, 'type', 'veth', 'peer', 'name', peer, 'netns', peerNs]);
+      sh(IP, ['-n', this.janusNs, 'link', 'set', dev, 'master', this.bridge]);
+      sh(IP, ['-n', this.janusNs, 'link', 'set', dev, 'up']);
+    }
     for (const [ns, dev, address] of [
-      [this.janusNs, this.janusIf, this.janusAddress],
+      [this.janusNs, this.bridge, this.janusAddress],
       [this.clientNs, this.clientIf, this.clientAddress],
+      [this.publisherNs, this.publisherIf, this.publisherAddress],
     ]) {
       sh(IP, ['-n', ns, 'addr', 'add', `${address}/24`, 'dev', dev]);
       sh(IP, ['-n', ns, 'link', 'set', dev, 'up']);
@@ -194,30 +201,15 @@ class Topology {
    * @param {{ rateKbit?: number, lossPercent?: number }} impairment
    */
   async impair({ rateKbit, lossPercent } = {}) {
-    this.clear();
-    if (rateKbit) {
-      this.exec(this.janusNs, TC, [
-        'qdisc',
-        'add',
-        'dev',
-        this.janusIf,
-        'root',
-        'tbf',
-        'rate',
-        `${rateKbit}kbit`,
-        'burst',
-        '8kb',
-        'latency',
-        '300ms',
-      ]);
-    }
+    this.clearDownlink();
+    if (rateKbit) this.cap(this.janusNs, this.janusIf, rateKbit);
     if (lossPercent) {
-      // -o: only what leaves through the veth, so a publisher next to Janus keeps a clean uplink.
+      // -d: only what Janus sends to the viewer (before the cap, as before a congested router).
       this.exec(this.janusNs, IPTABLES, [
         '-A',
         'OUTPUT',
-        '-o',
-        this.janusIf,
+        '-d',
+        this.clientAddress,
         '-p',
         'udp',
         '-m',
@@ -232,18 +224,48 @@ class Topology {
     }
   }
 
+  /**
+   * Caps what the publisher sends to Janus (its uplink) with tbf at the publisher's end of its
+   * pair, replacing any earlier uplink cap. Janus and the viewer's downlink are not touched.
+   * @param {{ rateKbit: number }} impairment
+   */
+  async impairUplink({ rateKbit }) {
+    this.clearUplink();
+    this.cap(this.publisherNs, this.publisherIf, rateKbit);
+  }
+
+  /** A tbf bandwidth cap on what leaves `dev`: its queue holds at most 300 ms (a real router's buffer). */
+  cap(ns, dev, rateKbit) {
+    const args = [
+      'qdisc',
+      'add',
+      'dev',
+      dev,
+      'root',
+      'tbf',
+      'rate',
+      `${rateKbit}kbit`,
+      'burst',
+      '8kb',
+      'latency',
+      '300ms',
+    ];
+    this.exec(ns, TC, args);
+  }
+
   /** Removes every impairment. */
   clear() {
-    try {
-      this.exec(this.janusNs, TC, ['qdisc', 'del', 'dev', this.janusIf, 'root']);
-    } catch {
-      /* no qdisc of ours */
-    }
-    try {
-      this.exec(this.janusNs, IPTABLES, ['-F', 'OUTPUT']);
-    } catch {
-      /* no rules */
-    }
+    this.clearDownlink();
+    this.clearUplink();
+  }
+
+  clearDownlink() {
+    quiet(IP, ['netns', 'exec', this.janusNs, TC, 'qdisc', 'del', 'dev', this.janusIf, 'root']);
+    quiet(IP, ['netns', 'exec', this.janusNs, IPTABLES, '-F', 'OUTPUT']);
+  }
+
+  clearUplink() {
+    quiet(IP, ['netns', 'exec', this.publisherNs, TC, 'qdisc', 'del', 'dev', this.publisherIf, 'root']);
   }
 
   /**
@@ -334,8 +356,7 @@ class Topology {
         /* gone */
       }
     }
-    quiet(IP, ['netns', 'del', this.janusNs]);
-    quiet(IP, ['netns', 'del', this.clientNs]);
+    for (const ns of [this.janusNs, this.clientNs, this.publisherNs]) quiet(IP, ['netns', 'del', ns]);
     fs.rmSync(this.folder, { recursive: true, force: true });
     live.delete(this);
   }

@@ -28,6 +28,8 @@ export class AutoQuality {
   /** A stats sample of the host's downlink. */
   sample(sample: LiveStatsSample): void {
     if (this.host.degradation === 'off') return;
+    // Video the publisher paused on purpose (its uplink) is no evidence about our downlink.
+    if (this.host.feeds.length > 0 && this.host.feeds.every((feed) => feed.videoPaused)) return;
     const change = this.ladder.observe(ladderInput(sample));
     if (!change) return;
     this.host.sampler.setDegradation(change.level === 'high' ? undefined : `${change.level} (${change.trigger})`);

@@ -30,6 +30,7 @@ export function ladderInput(sample: LiveStatsSample): LadderInput {
     diagnosis,
     lossPercent: sample.lossPercent,
     rttMs: sample.rttMs,
+    rttFresh: sample.rttFresh,
     jitterMs: audioJitter ?? sample.jitterMs,
     slowLinks: sample.slowLinks,
   };

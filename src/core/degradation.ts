@@ -1,4 +1,4 @@
-import { StepLadder, type OwnTrigger, type Verdict } from './ladder.js';
+import { StepLadder, rttReading, type OwnTrigger, type Verdict } from './ladder.js';
 import type { DiagnosisCode, QualityLevel } from './quality.js';
 import {
   LADDER_LEVELS,
@@ -32,6 +32,12 @@ export const LADDER_THRESHOLDS = Object.freeze({
   holdAfterDownMs: 2500,
   /** After a step up, stalls, freezes and jitter are not judged for this long: the switch itself causes them. */
   holdAfterUpMs: 6000,
+  /**
+   * After a step down, freezes are not judged for this long: the switch itself freezes the picture
+   * while Janus waits for the new layer's keyframe (1-6 s under loss), which is no evidence that
+   * the new layer is too much.
+   */
+  freezeAfterDownMs: 6000,
   /** Without a clean run, probe one step up after this long at one level (times the backoff). */
   probeAfterMs: 20000,
   /** A step down this soon after a step up means the step up failed: the backoff doubles. */
@@ -42,6 +48,8 @@ export const LADDER_THRESHOLDS = Object.freeze({
   backoffDecayMs: 60000,
   /** A Janus downlink slowlink with at least this many lost packets counts as congestion. */
   slowlinkLost: 20,
+  /** A newly measured round-trip time (ms) at or above this counts as congestion (quality's "poor"). */
+  rttMs: 300,
   /** What each level needs (kbit/s, video and audio), compared with the estimated available bitrate. */
   levelKbps: Object.freeze({ high: 1200, medium: 450, low: 160, 'low-fps': 90, audio: 0 }),
 });
@@ -54,6 +62,8 @@ export interface LadderInput {
   diagnosis: ReadonlyArray<{ code: DiagnosisCode; severity: QualityLevel; value?: number | undefined }>;
   lossPercent?: number | undefined;
   rttMs?: number | undefined;
+  /** Whether `rttMs` was measured since the previous sample (see {@link rttReading}). */
+  rttFresh?: boolean | undefined;
   jitterMs?: number | undefined;
   /** An estimate of the bitrate the downlink can carry (kbit/s), where the browser gives one. */
   availableKbps?: number | undefined;
@@ -105,7 +115,14 @@ export class DownlinkLadder extends StepLadder<LadderLevel, CongestionTrigger, L
     const loss = sample.diagnosis.find((d) => d.code === 'loss');
     const heavy = toAudio ? (loss?.value ?? sample.lossPercent ?? 0) >= t.audioLossPercent : loss?.severity === 'bad';
     if (loss && heavy) return { kind: 'congested', trigger: 'loss' };
-    if (SEVERE.includes(severity('rtt'))) return { kind: 'congested', trigger: 'rtt' };
+    // The sample's own RTT, not the diagnosis' average, which mixes in repeated measurements.
+    const rtt =
+      sample.rttMs === undefined
+        ? SEVERE.includes(severity('rtt'))
+          ? 'high'
+          : 'ok'
+        : rttReading(sample.rttMs, sample.rttFresh, t.rttMs);
+    if (rtt === 'high') return { kind: 'congested', trigger: 'rtt' };
     const lost = (sample.slowLinks ?? []).filter((s) => !s.uplink).reduce((sum, s) => sum + s.lost, 0);
     if (lost >= t.slowlinkLost) return { kind: 'congested', trigger: 'slowlink' };
     const need = t.levelKbps[this.level];
@@ -116,8 +133,10 @@ export class DownlinkLadder extends StepLadder<LadderLevel, CongestionTrigger, L
       if (SEVERE.includes(severity('jitter'))) return { kind: 'congested', trigger: 'jitter' };
       // A freeze on a link without loss, delay or jitter is the device's (decoder, CPU): it holds.
       const linkTrouble = (['loss', 'rtt', 'jitter'] as const).some((code) => severity(code) !== 'good');
-      if (severity('freeze') !== 'good' && linkTrouble) return { kind: 'congested', trigger: 'freeze' };
+      const switching = this.lastChange?.direction === 'down' && this.now - this.changedAt < t.freezeAfterDownMs;
+      if (severity('freeze') !== 'good' && linkTrouble && !switching) return { kind: 'congested', trigger: 'freeze' };
     }
+    if (rtt === 'repeated') return { kind: 'wait' };
     // What the switch itself causes is not judged, but it is no evidence of a clean link either.
     if (justUp && (['no-video', 'freeze'] as const).some((code) => severity(code) !== 'good')) return { kind: 'hold' };
     const network: DiagnosisCode[] = ['loss', 'rtt', 'jitter', 'freeze'];

@@ -610,11 +610,16 @@ export class PluginHandle extends Emitter<HandleEvents> {
     });
   }
 
-  createOffer(tracks: TrackOption[], options: { iceRestart?: boolean } = {}): Promise<Jsep> {
+  /** `customizeSdp` rewrites the offer's SDP before it is applied and sent. */
+  createOffer(
+    tracks: TrackOption[],
+    { customizeSdp, ...options }: { iceRestart?: boolean; customizeSdp?: (sdp: string) => string } = {},
+  ): Promise<Jsep> {
     return new Promise((resolve, reject) => {
       this.handle.createOffer({
         tracks,
         ...options,
+        ...(customizeSdp && { customizeSdp: (jsep: Jsep) => void (jsep.sdp = customizeSdp(jsep.sdp ?? '')) }),
         success: resolve,
         error: (error: unknown) => reject(toWidgetError(error, 'negotiation-failed')),
       });

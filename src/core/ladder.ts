@@ -27,7 +27,27 @@ export interface StepThresholds {
   backoffDecayMs: number;
 }
 
-export type Verdict<T> = { kind: 'congested'; trigger: T } | { kind: 'hold' } | { kind: 'clean' };
+/**
+ * How a sample reads: congested, held (neither congested nor clean), clean, or `wait`: no new
+ * evidence (the only sign of trouble is a measurement repeated from an earlier sample), which
+ * neither extends nor breaks a congested run, and is not clean.
+ */
+export type Verdict<T> = { kind: 'congested'; trigger: T } | { kind: 'hold' } | { kind: 'clean' } | { kind: 'wait' };
+
+/**
+ * The round-trip time of one sample against a limit. ICE measures RTT every few seconds and stats
+ * repeat the last measurement in between: one queue-filled measurement must not count as several
+ * congested samples (nor hide that the queue drained after a step down). So only a new
+ * measurement (`fresh` true, or unknown) is evidence; a repeated high one is `repeated`.
+ */
+export function rttReading(
+  rttMs: number | undefined,
+  fresh: boolean | undefined,
+  limitMs: number,
+): 'high' | 'repeated' | 'ok' {
+  if (rttMs === undefined || rttMs < limitMs) return 'ok';
+  return fresh === false ? 'repeated' : 'high';
+}
 
 /** One move of a ladder. */
 export interface StepChange<L extends string, T extends string, M> {
@@ -77,6 +97,10 @@ export abstract class StepLadder<L extends string, T extends string, I extends {
     const index = this.levels.indexOf(this.level);
     const verdict = this.judge(sample);
     const sinceChange = this.now - this.changedAt;
+    if (verdict.kind === 'wait') {
+      this.clean = 0;
+      return undefined;
+    }
 
     if (verdict.kind === 'congested') {
       this.clean = 0;

@@ -235,6 +235,11 @@ export class LivePublisher extends Machine<PublisherState, LivePublisherEvents> 
     }
   }
 
+  /** Tells the room that video stopped on purpose (the uplink ladder sends audio only), or resumed. */
+  announceVideoPaused(paused: boolean): Promise<void> {
+    return this.publisher?.describeVideo(paused) ?? Promise.resolve();
+  }
+
   /** Stops publishing (the preview stays). */
   async stop(): Promise<void> {
     const wasLive = this.state === 'live' || this.state === 'reconnecting';

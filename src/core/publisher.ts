@@ -2,7 +2,14 @@ import { Emitter } from './emitter.js';
 import { JanusWidgetError, throwIfAborted, toWidgetError } from './errors.js';
 import type { ConnectOptions, Jsep, PluginData, PluginHandle, TrackOption } from './janus.js';
 import { acquireSession, type SessionLease } from './session.js';
-import { configureBody, endOf, joinAndConfigureBody, leaveBody, parseRoomEvent } from './videoroom.js';
+import {
+  AUDIO_ONLY_DESCRIPTION,
+  configureBody,
+  endOf,
+  joinAndConfigureBody,
+  leaveBody,
+  parseRoomEvent,
+} from './videoroom.js';
 
 export type VideoCodec = 'vp8' | 'h264' | 'vp9' | 'av1';
 
@@ -44,6 +51,26 @@ export function answeredCodec(sdp: string | undefined, kind: 'audio' | 'video'):
   if (!sdp || !mLine || mLine[1] === '0') return undefined;
   const section = sdp.slice(mLine.index).split(/\r?\nm=/)[0]!;
   return new RegExp(`^a=rtpmap:${mLine[2]} ([\\w-]+)/`, 'm').exec(section)?.[1]?.toLowerCase();
+}
+
+/**
+ * The offer with Opus in-band FEC asked for explicitly (`useinbandfec=1` on every Opus payload
+ * type): when the publisher sheds video for a bad uplink, speech still recovers lost packets.
+ */
+export function withOpusFec(sdp: string): string {
+  const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
+  const lines = sdp.split(eol);
+  const types = lines.flatMap((line) => /^a=rtpmap:(\d+) opus\/48000/i.exec(line)?.[1] ?? []);
+  for (const pt of types) {
+    const fmtp = lines.findIndex((line) => line.startsWith(`a=fmtp:${pt} `));
+    if (fmtp < 0) {
+      const rtpmap = lines.findIndex((line) => line.startsWith(`a=rtpmap:${pt} `));
+      lines.splice(rtpmap + 1, 0, `a=fmtp:${pt} useinbandfec=1`);
+    } else if (/useinbandfec=/.test(lines[fmtp]!)) {
+      lines[fmtp] = lines[fmtp]!.replace(/useinbandfec=\d/, 'useinbandfec=1');
+    } else lines[fmtp] += ';useinbandfec=1';
+  }
+  return lines.join(eol);
 }
 
 /**
@@ -114,7 +141,7 @@ export class VideoRoomPublisher extends Emitter<PublisherEvents> {
         if (options.videoCodec) videoTrack.codec = options.videoCodec;
         tracks.push(videoTrack);
       }
-      const offer = await this.handle.createOffer(tracks);
+      const offer = await this.handle.createOffer(tracks, { customizeSdp: withOpusFec });
       throwIfAborted(signal);
       const message = joinAndConfigureBody({
         room: options.room,
@@ -211,10 +238,15 @@ export class VideoRoomPublisher extends Emitter<PublisherEvents> {
     await this.handle.request(configureBody({ streams: [{ mid, send }] }), isConfigured);
   }
 
-  /** Changes the bitrate cap Janus announces via REMB (bps; 0 = no cap). */
-  async setBitrate(bitrate: number): Promise<void> {
-    if (!this.handle) return;
-    await this.handle.request(configureBody({ bitrate }), isConfigured);
+  /**
+   * Tells the room whether video stopped on purpose (the uplink ladder sends audio only): the video
+   * stream's description changes, and Janus announces the publisher again to every participant.
+   */
+  async describeVideo(paused: boolean): Promise<void> {
+    const mid = this.mids.video;
+    if (!this.handle || mid === undefined) return;
+    const description = paused ? AUDIO_ONLY_DESCRIPTION : '';
+    await this.handle.request(configureBody({ descriptions: [{ mid, description }] }), isConfigured);
   }
 
   /** Swaps the track of one kind without renegotiating (device switch, camera <-> screen). */

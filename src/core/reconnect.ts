@@ -1,7 +1,6 @@
 import type { ConnectionConfig } from './validation.js';
 import { JanusWidgetError, throwIfAborted, toWidgetError } from './errors.js';
 import type { ConnectOptions } from './janus.js';
-import { TurnCredentialsRefresher } from './ice.js';
 
 /** Delays between reconnection attempts: quick first, then backing off, with jitter. */
 export const RECONNECT_DELAYS_MS = [250, 1000, 2000, 4000, 8000, 8000, 8000, 8000] as const;
@@ -102,8 +101,11 @@ export function connectOptions(
   if (!config.turnCredentials) return options;
   // One refresher for these options: reconnects reuse the options (and so the refreshed array);
   // it stops with `signal`, or at once when its first fetch fails.
-  const refresher = new TurnCredentialsRefresher(config.turnCredentials, iceServers, config.iceServers);
-  return refresher.start(signal).then(() => {
+  const { turnCredentials } = config;
+  // TURN REST credentials are a chunk of the CDN build: only pages that use them fetch it.
+  return import('./ice.js').then(async ({ TurnCredentialsRefresher }) => {
+    throwIfAborted(signal);
+    await new TurnCredentialsRefresher(turnCredentials, iceServers, config.iceServers).start(signal);
     throwIfAborted(signal);
     return options;
   });

@@ -6,7 +6,7 @@ import type { Quality, QualityReason } from './types.js';
 import { VIEWER_FIRST_RETRY_SPREAD_MS, connectOptions, isRetryable, sleep } from './reconnect.js';
 import { acquireSession, type SessionLease } from './session.js';
 import { VideoRoomSubscriber, type FeedId } from './subscriber.js';
-import { endOf, joinPublisherBody, leaveBody, parseRoomEvent, toPublishers } from './videoroom.js';
+import { endOf, joinPublisherBody, leaveBody, parseRoomEvent, toPublishers, type Publisher } from './videoroom.js';
 
 export type ViewerState = MachineState | 'waiting';
 export type { Quality, QualityReason } from './types.js';
@@ -37,6 +37,8 @@ export interface WatchedFeed {
   audioMid?: string | undefined;
   /** The layer being received, as Janus reported it. */
   quality?: Quality | undefined;
+  /** `network`: the publisher sends audio only on purpose, for its congested uplink. */
+  videoPaused?: 'network' | undefined;
 }
 
 export interface RoomViewerEvents {
@@ -60,11 +62,6 @@ interface Wanted {
   temporal?: 0 | 1 | 2 | undefined;
 }
 
-interface Publisher {
-  id: FeedId;
-  display?: string | undefined;
-}
-
 /**
  * Watches a room: learns who publishes (through a non-publishing participant handle, the
  * "lobby") and receives the chosen feeds over ONE multistream subscription, updated in place.
@@ -82,6 +79,8 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
   private readonly wanted = new Map<FeedId, Wanted>();
   /** What feeds without a choice of their own receive (`quality` set for the whole element). */
   private wantedForAll: Wanted | undefined;
+  /** Feeds whose video we asked Janus to stop relaying (audio only), whatever a late layer event says. */
+  private readonly paused = new WeakSet<WatchedFeed>();
   /** Feeds being subscribed: their tracks may arrive before the subscription call returns. */
   private readonly pending = new Map<FeedId, WatchedFeed>();
 
@@ -180,7 +179,8 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
       this.emit('layer', { feedId: feed.feedId, substream, temporal });
       if (substream === undefined) return;
       const quality = QUALITY_OF_SUBSTREAM[substream];
-      if (!quality || feed.quality === quality) return;
+      // A switch we asked for before pausing may report late: the feed stays audio only.
+      if (!quality || feed.quality === quality || this.paused.has(feed)) return;
       feed.quality = quality;
       this.emit('quality', { feedId: feed.feedId, quality, reason: this.wantedReason(feed.feedId) });
     });
@@ -208,6 +208,10 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
     if (end) return this.fail(end);
     if (event.type === 'publishers') {
       for (const publisher of event.publishers) this.publishers.set(publisher.id, publisher);
+      // A watched publisher announced again: it paused or resumed its video on purpose.
+      const paused = event.publishers.filter((p) => this.feeds.has(p.id));
+      for (const p of paused) this.feeds.get(p.id)!.videoPaused = p.videoPaused;
+      if (paused.length > 0) this.emit('feeds', [...this.feeds.values()]);
       if (event.publishers.length > 0) this.reconcileInBackground();
     } else if ((event.type === 'unpublished' || event.type === 'leaving' || event.type === 'kicked') && 'id' in event) {
       if (this.publishers.delete(event.id)) this.removeFeed(event.id);
@@ -244,7 +248,8 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
     const fresh = this.chosen().filter((p) => !this.feeds.has(p.id) && !this.pending.has(p.id));
     if (fresh.length === 0) return;
     for (const publisher of fresh) {
-      this.pending.set(publisher.id, { feedId: publisher.id, display: publisher.display, stream: new MediaStream() });
+      const { id: feedId, display, videoPaused } = publisher;
+      this.pending.set(feedId, { feedId, display, videoPaused, stream: new MediaStream() });
     }
     try {
       await subscriber.subscribe(
@@ -325,6 +330,7 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
     const subscriber = this.subscriber;
     if (!subscriber || feed.videoMid === undefined) return;
     if (quality === 'audio') {
+      this.paused.add(feed);
       await subscriber.configure(feed.videoMid, { send: false });
       if (feed.quality !== 'audio') {
         feed.quality = 'audio';
@@ -332,7 +338,10 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
       }
       return;
     }
-    if (feed.quality === 'audio') await subscriber.configure(feed.videoMid, { send: true });
+    if (this.paused.has(feed) || feed.quality === 'audio') {
+      this.paused.delete(feed);
+      await subscriber.configure(feed.videoMid, { send: true });
+    }
     const switched = await subscriber.selectLayer(feed.videoMid, SUBSTREAM[quality], temporal, this.signal);
     // Without simulcast Janus never reports a layer: the single layer is what arrives.
     if (!switched && feed.quality === 'audio') {

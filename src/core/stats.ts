@@ -83,7 +83,17 @@ export interface StatsSample {
   direction: Direction;
   iceState: RTCIceConnectionState | 'unknown';
   candidatePair?: CandidatePairInfo;
+  /** The last measured round-trip time; ICE measures it every few seconds and it repeats in between. */
   rttMs?: number;
+  /**
+   * Whether `rttMs` was measured since the previous sample (the selected pair got a new STUN
+   * response); undefined where the browser does not count responses or there is no previous sample.
+   */
+  rttFresh?: boolean;
+  /** Cumulative STUN responses on the selected pair, for the next sample's `rttFresh`. */
+  rttResponses?: number;
+  /** send: the congestion controller's estimate of what the uplink carries (`availableOutgoingBitrate`), kbit/s. */
+  availableOutgoingKbps?: number;
   /** Worst of audio and video jitter. */
   jitterMs?: number;
   /** Cumulative. */
@@ -166,6 +176,14 @@ export function toStatsSample(
   const candidatePair = pair && describePair(pair, byId);
   if (candidatePair) sample.candidatePair = candidatePair;
   if (rttSeconds !== undefined) sample.rttMs = rttSeconds * 1000;
+  const responses = pairRtt !== undefined ? num(pair, 'responsesReceived') : undefined;
+  if (responses !== undefined) {
+    sample.rttResponses = responses;
+    const before = previous?.direction === direction ? previous.rttResponses : undefined;
+    if (before !== undefined) sample.rttFresh = responses !== before;
+  }
+  const available = direction === 'send' && pair ? num(pair, 'availableOutgoingBitrate') : undefined;
+  if (available !== undefined) sample.availableOutgoingKbps = available / 1000;
   const jitterMs = maxOf([media.audio.jitterMs, media.videoJitterMs]);
   if (jitterMs !== undefined) sample.jitterMs = jitterMs;
   if (media.feeds) sample.feeds = media.feeds;

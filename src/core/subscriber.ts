@@ -8,7 +8,6 @@ import {
   startBody,
   subscribeBody,
   toStreams,
-  unsubscribeBody,
   type FeedId,
   type SubscribedStream,
 } from './videoroom.js';
@@ -129,18 +128,6 @@ export class VideoRoomSubscriber extends Emitter<SubscriberEvents> {
       } else {
         reply = await handle.request(subscribeBody(feeds), (data) => data['videoroom'] === 'updated', { signal });
       }
-      await this.applyUpdate(reply.data, reply.jsep);
-    });
-  }
-
-  /** Removes feeds from the subscription. */
-  unsubscribe(feeds: readonly FeedId[]): Promise<void> {
-    return this.serial(async () => {
-      if (!this.handle || !this.joined || feeds.length === 0) return;
-      const reply = await this.handle.request(
-        unsubscribeBody(feeds.map((feed) => ({ feed }))),
-        (data) => data['videoroom'] === 'updated',
-      );
       await this.applyUpdate(reply.data, reply.jsep);
     });
   }

@@ -1,4 +1,4 @@
-import { StepLadder, type OwnTrigger, type StepThresholds, type Verdict } from './ladder.js';
+import { StepLadder, rttReading, type OwnTrigger, type StepThresholds, type Verdict } from './ladder.js';
 import { UPLINK_LEVELS, type UplinkChange, type UplinkLevel, type UplinkMetrics, type UplinkTrigger } from './types.js';
 
 export { UPLINK_LEVELS, type UplinkChange, type UplinkLevel } from './types.js';
@@ -36,6 +36,8 @@ export interface UplinkInput {
   /** Loss Janus reported for what we send (RTCP, remote-inbound-rtp). */
   lossPercent?: number | undefined;
   rttMs?: number | undefined;
+  /** Whether `rttMs` was measured since the previous sample (see {@link rttReading}). */
+  rttFresh?: boolean | undefined;
   /** The congestion controller's estimate (candidate-pair `availableOutgoingBitrate`), kbit/s. */
   availableKbps?: number | undefined;
   /** Janus `slowlink` reports since the previous sample (`uplink` true: lost on their way to Janus). */
@@ -67,14 +69,22 @@ export class UplinkLadder extends StepLadder<
     const lost = uplinkLost(sample);
     if (lost >= t.slowlinkLost) return { kind: 'congested', trigger: 'slowlink' };
     if ((sample.lossPercent ?? 0) >= t.lossPercent) return { kind: 'congested', trigger: 'loss' };
-    if ((sample.rttMs ?? 0) >= t.rttMs) return { kind: 'congested', trigger: 'rtt' };
+    const rtt = rttReading(sample.rttMs, sample.rttFresh, t.rttMs);
+    if (rtt === 'high') return { kind: 'congested', trigger: 'rtt' };
+    // The estimate grows only with what is sent: an encoder that sends little (few layers, a low
+    // frame rate, just after a step up) keeps it low on a link with room to spare. So a low
+    // estimate is congestion only while the encoder says bandwidth holds it back (or says nothing).
     const need = t.levelKbps[this.level];
-    if (sample.availableKbps !== undefined && need > 0 && sample.availableKbps < need) {
+    const reason = sample.qualityLimitationReason;
+    const squeezed = reason === undefined || reason === 'bandwidth';
+    const low = sample.availableKbps !== undefined && need > 0 && sample.availableKbps < need;
+    if (!this.justUp && squeezed && low) {
       return { kind: 'congested', trigger: 'bitrate' };
     }
     // At audio only there is no encoder to be limited; after a step up it ramps up by itself.
     const video = this.level !== 'audio' && !this.justUp;
     if (video && sample.qualityLimitationReason === 'bandwidth') return { kind: 'congested', trigger: 'bandwidth' };
+    if (rtt === 'repeated') return { kind: 'wait' };
     if (sample.qualityLimitationReason === 'cpu' || (sample.lossPercent ?? 0) >= 2) return { kind: 'hold' };
     // Stepping up needs room for the next level, where the browser says how much room there is.
     const next = UPLINK_LEVELS[UPLINK_LEVELS.indexOf(this.level) - 1];
@@ -96,6 +106,13 @@ export class UplinkLadder extends StepLadder<
 
 function uplinkLost(sample: UplinkInput): number {
   return (sample.slowLinks ?? []).filter((s) => s.uplink).reduce((sum, s) => sum + s.lost, 0);
+}
+
+/** The top layer a publisher sends at a level (what a viewer can receive at most). */
+export function topLayerAt(level: UplinkLevel): 'high' | 'medium' | 'low' | 'audio' {
+  if (level === 'audio') return 'audio';
+  if (level === 'one-layer' || level === 'low-fps') return 'low';
+  return level === 'two-layers' ? 'medium' : 'high';
 }
 
 /** One simulcast encoding as `RTCRtpSender.setParameters` takes it (rid `h`, `m`, `l` as janus.js names them). */

@@ -282,6 +282,7 @@ export interface PublisherAttributes {
   noSimulcast?: unknown;
   maxBitrate?: unknown;
   videoCodec?: unknown;
+  degradation?: unknown;
 }
 
 /** The publisher's settings without the connection (see {@link parseConnection}). */
@@ -300,6 +301,7 @@ export function parsePublisher(a: PublisherAttributes): Omit<PublisherSettings, 
   const display = textUpTo('display', a.display, 256);
   const videoDevice = textUpTo('video-device', a.videoDevice, 512);
   const audioDevice = textUpTo('audio-device', a.audioDevice, 512);
+  oneOf('degradation', a.degradation ?? 'audio-first', DEGRADATIONS);
   return {
     capture: {
       video,
@@ -323,7 +325,7 @@ export function parsePublisher(a: PublisherAttributes): Omit<PublisherSettings, 
 export type QualityChoice = 'auto' | Quality;
 export const QUALITIES: readonly QualityChoice[] = ['auto', 'high', 'medium', 'low', 'audio'];
 
-/** `<janus-viewer degradation>` values. */
+/** `degradation` values (`<janus-viewer>` and `<janus-publisher>`). */
 export const DEGRADATIONS: readonly DegradationMode[] = ['audio-first', 'off'];
 
 /** `<janus-viewer>`'s own attributes, as written. */

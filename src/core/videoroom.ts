@@ -81,10 +81,6 @@ export function subscribeBody(streams: readonly StreamRef[]): Body {
   return { request: 'subscribe', streams: streamRefs(streams) };
 }
 
-export function unsubscribeBody(streams: readonly StreamRef[]): Body {
-  return { request: 'unsubscribe', streams: streamRefs(streams) };
-}
-
 /** What a `configure` may change on one mid (publisher: `send`; subscriber: also the layers). */
 export interface StreamSettings {
   mid: string;
@@ -93,11 +89,19 @@ export interface StreamSettings {
   temporal?: number | undefined;
 }
 
-/** A publisher's or subscriber's `configure`: per-stream settings and/or a bitrate. */
-export function configureBody(options: { streams?: readonly StreamSettings[]; bitrate?: number | undefined }): Body {
+/**
+ * A publisher's or subscriber's `configure`: per-stream settings and/or a bitrate; a publisher's
+ * stream `descriptions` too (Janus then announces the publisher again to the room).
+ */
+export function configureBody(options: {
+  streams?: readonly StreamSettings[];
+  bitrate?: number | undefined;
+  descriptions?: ReadonlyArray<{ mid: string; description: string }>;
+}): Body {
   const body: Body = { request: 'configure' };
   if (options.streams)
     body['streams'] = options.streams.map((s) => withOptional({ mid: s.mid }, { ...s, mid: undefined }));
+  if (options.descriptions) body['descriptions'] = options.descriptions.map((d) => ({ ...d }));
   // 0 is meaningful here ("no cap"), so it is kept.
   if (options.bitrate !== undefined) body['bitrate'] = options.bitrate;
   return body;
@@ -117,6 +121,19 @@ export function leaveBody(): Body {
 export interface Publisher {
   id: FeedId;
   display?: string | undefined;
+  /** `network`: the publisher sends audio only on purpose, for its congested uplink. */
+  videoPaused?: 'network' | undefined;
+}
+
+/** The description a publisher gives its video stream while it sends audio only for its uplink. */
+export const AUDIO_ONLY_DESCRIPTION = 'audio-only:network';
+
+/** Whether a publisher entry's video stream says it is paused on purpose (see {@link AUDIO_ONLY_DESCRIPTION}). */
+function videoPausedOf(entry: Record<string, unknown>): Publisher['videoPaused'] {
+  const paused = records(entry, 'streams').some(
+    (s) => s['type'] === 'video' && s['description'] === AUDIO_ONLY_DESCRIPTION,
+  );
+  return paused ? 'network' : undefined;
 }
 
 /** One stream of a subscription, as Janus describes it. */
@@ -162,7 +179,11 @@ export function toPublishers(data: unknown): Publisher[] {
   const out: Publisher[] = [];
   for (const entry of records(data, 'publishers')) {
     const id = toId(entry['id']);
-    if (id !== undefined) out.push({ id, display: toDisplay(entry['display']) });
+    if (id === undefined) continue;
+    const publisher: Publisher = { id, display: toDisplay(entry['display']) };
+    const videoPaused = videoPausedOf(entry);
+    if (videoPaused) publisher.videoPaused = videoPaused;
+    out.push(publisher);
   }
   return out;
 }

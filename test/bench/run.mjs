@@ -445,7 +445,7 @@ function printTable(title, table) {
 }
 
 // Audio first under a real impaired network: the impairment scenarios, run once, ours vs degradation="off".
-// BENCH_IMPAIRMENT=0 leaves them out (they take about 2.5 minutes and need root for network namespaces).
+// BENCH_IMPAIRMENT=0 leaves them out (they take about 4 minutes and need root for network namespaces).
 if (process.env.BENCH_IMPAIRMENT !== '0') {
   const { mkdtempSync, rmSync, existsSync } = await import('node:fs');
   const { join } = await import('node:path');
@@ -480,6 +480,10 @@ if (process.env.BENCH_IMPAIRMENT !== '0') {
       ['60 kbit/s: time to audio only', s(a.audioOnlyAfterMs), '-'],
       ['impairment removed: time back to the top layer', s(a.topAfterMs), s(o.topAfterMs)],
       ['layer switches per minute in steady state after that', n(a.switchesPerMinute), '-'],
+      ['publisher uplink 250 kbit/s: time to fewer layers', s(a.uplinkShedAfterMs), '-'],
+      ['publisher uplink 80 kbit/s: time to audio only', s(a.uplinkAudioOnlyAfterMs), '-'],
+      ['  viewer audio packets/s meanwhile', n(a.uplinkAudioOnlyAudio), '-'],
+      ['uplink cap removed: time to video at the viewer', s(a.uplinkVideoBackAfterMs), '-'],
     ];
     const head = ['under impairment (network namespaces, one run)', 'audio-first', 'off'];
     const all = [head, ...impairmentRows];

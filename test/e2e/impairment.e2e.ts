@@ -20,8 +20,13 @@ interface Reading {
   freezes: number;
   quality: string;
   badge: boolean;
+  /** The badge's `data-reason`: `publisher` when the publisher sends audio only on purpose. */
+  badgeReason: string;
   /** The viewer's own diagnosis codes (for the log: what held the ladder). */
   diagnosis: string;
+  /** The selected candidate pair's RTT (ms) and STUN responses so far (for the log). */
+  rtt: number;
+  responses: number;
 }
 
 /** What test/e2e/pages/tag.html and startReadings() put on the viewer page's window. */
@@ -67,10 +72,17 @@ function startReadings(): void {
       freezes: 0,
       quality: w.element.currentQuality,
       badge: Boolean(w.element.shadowRoot?.querySelector('[part~="audio-only"]')),
+      badgeReason: w.element.shadowRoot?.querySelector<HTMLElement>('[part~="audio-only"]')?.dataset['reason'] ?? '',
       diagnosis: (w.element.stats?.diagnosis ?? []).map((d) => `${d.code}:${d.severity}`).join(','),
+      rtt: 0,
+      responses: 0,
     };
     const report = await w.element.peerConnection?.getStats();
     report?.forEach((entry) => {
+      if (entry.type === 'candidate-pair' && entry.nominated && entry.state === 'succeeded') {
+        reading.rtt = Math.round((entry.currentRoundTripTime ?? 0) * 1000);
+        reading.responses = entry.responsesReceived ?? 0;
+      }
       if (entry.type !== 'inbound-rtp') return;
       if (entry.kind === 'video') {
         reading.frames += entry.framesDecoded ?? 0;
@@ -82,6 +94,100 @@ function startReadings(): void {
   }, 250); // SAMPLE_MS: this function runs in the page, away from the module's constants
 }
 
+/** One getStats() reading of the publisher page (scenario 4), taken in the page every SAMPLE_MS. */
+interface SendReading {
+  t: number;
+  audioPackets: number;
+  /** Per simulcast rid: bytes and frames sent so far. */
+  bytes: Record<string, number>;
+  frames: number;
+  /** The rids the sender has active (RTCRtpSender.getParameters). */
+  active: string[];
+  /** The uplink ladder's level, from the publisher's last janus-quality. */
+  level: string;
+  /** The widest frame sent and the encoder's limitation (for the log). */
+  width: number;
+  limitation: string;
+}
+
+/** What startPublisherReadings() puts on the publisher page's window. */
+interface PublisherWindow extends Omit<ViewerWindow, 'readings'> {
+  sendReadings: SendReading[];
+}
+
+/** Starts reading the publisher's send stats in its page. */
+function startPublisherReadings(): void {
+  const w = globalThis as unknown as PublisherWindow;
+  w.sendReadings = [];
+  setInterval(async () => {
+    const pc = w.element.peerConnection;
+    const quality = w.events.filter((e) => e.type === 'janus-quality').at(-1);
+    const reading: SendReading = {
+      t: performance.now(),
+      audioPackets: 0,
+      bytes: {},
+      frames: 0,
+      active: [],
+      level: String(quality?.detail['level'] ?? 'full'),
+      width: 0,
+      limitation: '',
+    };
+    const sender = pc?.getTransceivers().find((t) => t.receiver.track.kind === 'video')?.sender;
+    reading.active = (sender?.getParameters().encodings ?? []).filter((e) => e.active).map((e) => e.rid ?? '');
+    (await pc?.getStats())?.forEach((entry) => {
+      if (entry.type !== 'outbound-rtp') return;
+      if (entry.kind === 'audio') reading.audioPackets += entry.packetsSent ?? 0;
+      else {
+        reading.bytes[entry.rid ?? ''] = entry.bytesSent ?? 0;
+        reading.frames += entry.framesEncoded ?? 0;
+        reading.width = Math.max(reading.width, entry.frameWidth ?? 0);
+        if (entry.qualityLimitationReason && entry.qualityLimitationReason !== 'none') {
+          reading.limitation = entry.qualityLimitationReason;
+        }
+      }
+    });
+    w.sendReadings.push(reading);
+  }, 250); // SAMPLE_MS
+}
+
+function sendReadings(page: Page, sinceMs = 0): Promise<SendReading[]> {
+  return page.evaluate(
+    (since) => (window as unknown as PublisherWindow).sendReadings.filter((r) => r.t >= since),
+    sinceMs,
+  );
+}
+
+/**
+ * Waits for `seconds` of publisher readings in a row that satisfy `ok`, each compared with the
+ * reading about a second before it (rates need an interval); resolves with the window's start.
+ */
+function sends(
+  page: Page,
+  since: number,
+  seconds: number,
+  ok: (r: SendReading, before: SendReading) => boolean,
+  what: string,
+  timeoutMs: number,
+): Promise<number> {
+  return until(
+    async () => {
+      const list = await sendReadings(page, since);
+      let start = -1;
+      for (let i = 4; i < list.length; i++) {
+        // Audio must keep leaving through the whole window.
+        const good = ok(list[i]!, list[i - 4]!) && list[i]!.audioPackets > list[i - 4]!.audioPackets + 20;
+        if (!good) start = -1;
+        else if (start < 0) start = i;
+        if (start >= 0 && list[i]!.t - list[start]!.t >= seconds * 1000) return list[start]!.t;
+      }
+      return undefined;
+    },
+    what,
+    timeoutMs,
+    SAMPLE_MS,
+  );
+}
+
 function readings(page: Page, sinceMs = 0): Promise<Reading[]> {
   return page.evaluate((since) => (window as unknown as ViewerWindow).readings.filter((r) => r.t >= since), sinceMs);
 }
@@ -91,7 +197,7 @@ function pageNow(page: Page): Promise<number> {
 }
 
 /** Rate per second of a counter across readings. */
-function rate(list: Reading[], pick: (r: Reading) => number): number {
+function rate<R extends { t: number }>(list: R[], pick: (r: R) => number): number {
   const first = list[0];
   const last = list.at(-1);
   if (!first || !last || last.t <= first.t) return 0;
@@ -166,7 +272,7 @@ async function holds(
   );
 }
 
-/** The ladder's moves since `since`, e.g. "medium(rtt)@1.2s low(freeze)@4.0s", for the log. */
+/** The ladder's moves since `since` (the viewer's, or the publisher's uplink), e.g. "medium(rtt)@1.2s low(freeze)@4.0s", for the log. */
 function ladderMoves(page: Page, since: number): Promise<string> {
   return page.evaluate(
     (since) =>
@@ -174,11 +280,25 @@ function ladderMoves(page: Page, since: number): Promise<string> {
         .filter((e) => e.type === 'janus-quality' && e.time >= since && e.detail['trigger'])
         .map(
           (e) =>
-            `${String(e.detail['level'])}(${String(e.detail['trigger'])})@${((e.time - since) / 1000).toFixed(1)}s`,
+            `${String(e.detail['level'])}(${String(e.detail['trigger'])})@${((e.time - since) / 1000).toFixed(1)}s` +
+            // What undid a probe is what a reader of the log asks first.
+            (e.detail['trigger'] === 'probe-failed' ? JSON.stringify(e.detail['metrics']) : ''),
         )
         .join(' '),
     since,
   );
+}
+
+/** One line per second since `since`: width, RTT (ms), STUN responses, level, e.g. "3s 640/412/17/low", for the log. */
+function timeline(list: Reading[], since: number): string {
+  const out: string[] = [];
+  let next = since;
+  for (const r of list) {
+    if (r.t < next) continue;
+    out.push(`${Math.round((r.t - since) / 1000)}s ${r.width}/${r.rtt}/${r.responses}/${r.quality}`);
+    next = r.t + 1000;
+  }
+  return out.join(' ');
 }
 
 /** How often each diagnosis showed in readings before `until` (the sampler's, at 1 s; readings at 250 ms). */
@@ -194,15 +314,17 @@ function diagnoses(list: Reading[], until: number): string {
 describe('audio first under a real impaired network (network namespaces)', () => {
   let stack: NamespacedStack;
   let publisherBrowser: Browser;
+  let publisherPage: Page;
   let viewerBrowser: Browser;
 
   before(async () => {
     if (!net) return;
     stack = await net.startStack();
+    // The publisher has a namespace of its own, so that scenario 4 can squeeze its uplink alone.
     publisherBrowser = await chromium.launch({
-      executablePath: net.chromiumWrapper(net.janusNs),
+      executablePath: net.chromiumWrapper(net.publisherNs),
       headless: true,
-      args: chromiumArgs,
+      args: [...chromiumArgs, `--unsafely-treat-insecure-origin-as-secure=${stack.pages}`],
     });
     viewerBrowser = await chromium.launch({
       executablePath: net.chromiumWrapper(net.clientNs),
@@ -210,22 +332,28 @@ describe('audio first under a real impaired network (network namespaces)', () =>
       args: [...chromiumArgs, `--unsafely-treat-insecure-origin-as-secure=${stack.pages}`],
     });
     const context = await publisherBrowser.newContext({ permissions: ['camera', 'microphone'] });
-    const page = await context.newPage();
+    const page = (publisherPage = await context.newPage());
     const path = tagPage('janus-publisher', {
-      server: stack.janus.wsLocal,
+      server: stack.janus.ws,
       room: 1234,
       display: 'impaired',
       autostart: true,
       resolution: '1280x720',
       'no-controls': true,
     });
-    await page.goto(new URL(path, stack.pagesLocal).href);
+    await page.goto(new URL(path, stack.pages).href);
     await page.waitForFunction(() => (window as unknown as ViewerWindow).element?.state === 'live', undefined, {
       timeout: 20000,
     });
+    await page.evaluate(startPublisherReadings);
   });
 
   after(async () => {
+    // The publisher's own ladder runs through every scenario: what it did belongs in the log.
+    if (publisherPage)
+      console.log(
+        `[impairment] publisher uplink over the run: ${(await ladderMoves(publisherPage, 0).catch(() => '?')) || 'none'}`,
+      );
     // `npm run bench` reads the measurements from here.
     if (process.env['IMPAIRMENT_RESULTS']) {
       writeFileSync(process.env['IMPAIRMENT_RESULTS'], JSON.stringify({ audioFirst: run.results, off: run.off }));
@@ -299,6 +427,7 @@ describe('audio first under a real impaired network (network namespaces)', () =>
         30000,
       ).catch(async (error: unknown) => {
         console.log(`[impairment] 1: ladder ${await ladderMoves(page, t0)}`);
+        console.log(`[impairment] 1: timeline ${timeline(await readings(page, t0), t0)}`);
         throw error;
       });
       const span = (await readings(page, start)).filter((r) => r.t <= start + 4000);
@@ -310,6 +439,7 @@ describe('audio first under a real impaired network (network namespaces)', () =>
         `[impairment] 1: steady lower layer ${Math.round(start - t0)} ms after the cap; audio ${impairedAudio.toFixed(1)} pkt/s vs ${audioRate.toFixed(1)} unimpaired; ${fps.toFixed(1)} fps; ${freezes} freezes in 4 s`,
       );
       console.log(`[impairment] 1: ladder ${await ladderMoves(page, t0)}`);
+      console.log(`[impairment] 1: timeline ${timeline(await readings(page, t0), t0)}`);
       assert.ok(
         impairedAudio >= audioRate * 0.8,
         `audio ${impairedAudio.toFixed(1)} pkt/s vs ${audioRate.toFixed(1)} unimpaired`,
@@ -369,6 +499,12 @@ describe('audio first under a real impaired network (network namespaces)', () =>
       ).catch(async (error: unknown) => {
         console.log(`[impairment] 3: ladder ${await ladderMoves(page, t2)}`);
         console.log(`[impairment] 3: diagnoses while climbing ${diagnoses(await readings(page, t2), Infinity)}`);
+        console.log(`[impairment] 3: timeline ${timeline(await readings(page, t2), t2)}`);
+        // What the publisher sent meanwhile: its widest layer and why its encoder held back.
+        const sent = (await sendReadings(publisherPage)).filter((_, i) => i % 8 === 0).slice(-40);
+        console.log(
+          `[impairment] 3: publisher ${sent.map((r) => `${r.width}/${r.active.join('')}/${r.limitation || '-'}`).join(' ')}`,
+        );
         throw error;
       });
       run.results['topAfterMs'] = start - t2;
@@ -433,4 +569,106 @@ describe('audio first under a real impaired network (network namespaces)', () =>
       assert.ok(fps < ours * 0.5, `off: ${fps.toFixed(1)} fps vs audio-first ${ours.toFixed(1)} fps`);
     await page.context().close();
   });
+
+  it(
+    '4: publisher uplink capped at 250 then 80 kbit/s: it sheds layers, then video; the viewer keeps audio and shows why; both recover',
+    { skip },
+    async () => {
+      net!.clear();
+      const publisher = publisherPage;
+      const page = await openViewer();
+      const audioRate = await baseline(page);
+      const p0 = await pageNow(publisher);
+      const v0 = await pageNow(page);
+      await net!.impairUplink({ rateKbit: 250 });
+      const sending = (r: SendReading, before: SendReading, rid: string) =>
+        (r.bytes[rid] ?? 0) > (before.bytes[rid] ?? 0);
+      // The ladder switched the top encoding off (not only Chromium pausing it), and video still flows.
+      const shed = await sends(
+        publisher,
+        p0,
+        3,
+        (r, before) =>
+          !r.active.includes('h') && r.active.length > 0 && r.frames > before.frames && !sending(r, before, 'h'),
+        'the publisher sending fewer layers (the top one switched off) for 3 s',
+        45000,
+      ).catch(async (error: unknown) => {
+        console.log(`[impairment] 4: uplink ${await ladderMoves(publisher, p0)}`);
+        throw error;
+      });
+      const shedList = (await sendReadings(publisher, shed)).filter((r) => r.t <= shed + 3000);
+      run.results['uplinkShedAfterMs'] = shed - p0;
+      console.log(
+        `[impairment] 4: at 250 kbit/s the publisher sends ${shedList.at(-1)!.active.join('+')} ${Math.round(shed - p0)} ms after the cap; uplink ${await ladderMoves(publisher, p0)}`,
+      );
+
+      const p1 = await pageNow(publisher);
+      const v1 = await pageNow(page);
+      await net!.impairUplink({ rateKbit: 80 });
+      const audioOnly = await sends(
+        publisher,
+        p1,
+        3,
+        (r, before) => r.level === 'audio' && r.active.length === 0 && r.frames === before.frames,
+        'the publisher sending audio only for 3 s',
+        45000,
+      ).catch(async (error: unknown) => {
+        console.log(`[impairment] 4: uplink ${await ladderMoves(publisher, p1)}`);
+        throw error;
+      });
+      run.results['uplinkAudioOnlyAfterMs'] = audioOnly - p1;
+      const sentList = (await sendReadings(publisher, audioOnly)).filter((r) => r.t <= audioOnly + 3000);
+      const sentAudio = rate(sentList, (r) => r.audioPackets);
+      // The viewer keeps hearing the publisher and says why the picture stopped.
+      const told = await holds(
+        page,
+        v1,
+        3,
+        (r) => r.badge && r.badgeReason === 'publisher',
+        "the viewer's audio-only badge with the publisher's reason for 3 s",
+        30000,
+      );
+      const span = (await readings(page, told)).filter((r) => r.t <= told + 3000);
+      const heard = rate(span, (r) => r.audioPackets);
+      run.results['uplinkAudioOnlyAudio'] = heard;
+      console.log(
+        `[impairment] 4: at 80 kbit/s audio only ${Math.round(audioOnly - p1)} ms after the cap (sent ${sentAudio.toFixed(1)} pkt/s); viewer badge "publisher" ${Math.round(told - v1)} ms after it, audio ${heard.toFixed(1)} pkt/s vs ${audioRate.toFixed(1)} unimpaired; uplink ${await ladderMoves(publisher, p1)}`,
+      );
+      assert.ok(
+        heard >= audioRate * 0.7,
+        `viewer audio ${heard.toFixed(1)} pkt/s vs ${audioRate.toFixed(1)} unimpaired`,
+      );
+      assert.ok(sentAudio >= 40, `publisher audio ${sentAudio.toFixed(1)} pkt/s while video is off`);
+      console.log(`[impairment] 4: viewer ladder meanwhile ${(await ladderMoves(page, v0)) || 'none'}`);
+
+      const p2 = await pageNow(publisher);
+      const v2 = await pageNow(page);
+      net!.clearUplink();
+      const back = await steady(
+        page,
+        v2,
+        3,
+        (r) => r.width > 0 && !r.badge,
+        '3 s of video again at the viewer',
+        75000,
+      ).catch(async (error: unknown) => {
+        console.log(`[impairment] 4: uplink ${await ladderMoves(publisher, p2)}`);
+        throw error;
+      });
+      run.results['uplinkVideoBackAfterMs'] = back - v2;
+      const full = await sends(
+        publisher,
+        p2,
+        1,
+        (r) => r.level === 'full' && r.active.length === 3,
+        'the publisher at full',
+        60000,
+      ).catch(() => undefined);
+      if (full !== undefined) run.results['uplinkFullAfterMs'] = full - p2;
+      console.log(
+        `[impairment] 4: uplink cap removed: viewer decodes video ${Math.round(back - v2)} ms after; publisher at full ${full === undefined ? 'not within 60 s' : `${Math.round(full - p2)} ms after`}; uplink ${await ladderMoves(publisher, p2)}`,
+      );
+      await page.context().close();
+    },
+  );
 });

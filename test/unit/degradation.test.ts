@@ -77,6 +77,22 @@ describe('DownlinkLadder', () => {
     expect(changes(f.feed(congested, LADDER_THRESHOLDS.downAfter)).map((c) => c.level)).to.deep.equal(['low']);
   });
 
+  it('counts one RTT measurement once: a repeated high RTT neither steps down nor breaks a run', () => {
+    const f = new Feeder();
+    const measured: LadderInput = { ...lossy, rttMs: 450, rttFresh: true };
+    const repeated: LadderInput = { ...lossy, rttMs: 450, rttFresh: false };
+    // ICE measures RTT every few seconds: one queue-filled measurement repeated is no congestion run.
+    expect(changes([...f.feed(measured, 1), ...f.feed(repeated, 5)])).to.deep.equal([]);
+    // Two new measurements with repeats between them are.
+    expect(changes(f.feed(measured, 1)).map((c) => [c.level, c.trigger])).to.deep.equal([['medium', 'rtt']]);
+    // A repeated high RTT is no clean sample either (no step up); a new low one is no congestion,
+    // though the diagnosis' average over repeated values still reads poor (no step down).
+    f.feed(repeated, 10);
+    expect(f.ladder.level).to.equal('medium');
+    const cleared: LadderInput = { diagnosis: [{ code: 'rtt', severity: 'poor' }], rttMs: 40, rttFresh: true };
+    expect(changes(f.feed(cleared, LADDER_THRESHOLDS.upAfter)).map((c) => c.level)).to.deep.equal([]);
+  });
+
   it('steps back up one level at a time, only after a longer run of clean samples (hysteresis)', () => {
     const f = new Feeder();
     f.until(congested, 'low');
@@ -117,6 +133,15 @@ describe('DownlinkLadder', () => {
     expect(trigger(jittery)).to.equal('jitter');
     const slow = new Feeder().feed({ diagnosis: [], slowLinks: [{ uplink: false, lost: 40 }] }, 2).at(-1);
     expect(slow?.metrics).to.deep.equal({ slowlinkLost: 40 });
+  });
+
+  it('does not take the freeze of its own step down (the new layer’s keyframe on its way) for congestion', () => {
+    const f = new Feeder();
+    f.until(congested, 'medium');
+    const settle = LADDER_THRESHOLDS.freezeAfterDownMs / 1000;
+    expect(changes(f.feed(frozen, settle - 1))).to.deep.equal([]);
+    // Freezes that outlast the switch still step down.
+    expect(changes(f.feed(frozen, 3)).map((c) => [c.level, c.trigger])).to.deep.equal([['low', 'freeze']]);
   });
 
   it('goes from low-fps to audio only on congestion, not on freezes or jitter that loss alone causes', () => {

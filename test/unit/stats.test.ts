@@ -81,6 +81,24 @@ describe('toStatsSample', () => {
       expect(toStatsSample(switched, 'send').rttMs).to.be.closeTo(field(other, 'currentRoundTripTime') * 1000, 1e-9);
     });
 
+    it('says whether the RTT is a new measurement (a new STUN response) and reads the available uplink', async () => {
+      const stats = await load('sender-simulcast-2');
+      const [transport] = byType(stats, 'transport');
+      const selected = stats.find((s) => s.id === transport!['selectedCandidatePairId'])!;
+      const first = toStatsSample(stats, 'send');
+      expect(first.rttFresh, 'no previous sample: unknown').to.equal(undefined);
+      expect(first.rttResponses).to.equal(field(selected, 'responsesReceived'));
+      expect(toStatsSample(stats, 'send', first).rttFresh, 'the same responses: repeated').to.equal(false);
+      const answered = edit(stats, (s) =>
+        s === selected ? { ...s, responsesReceived: field(selected, 'responsesReceived') + 1 } : s,
+      );
+      expect(toStatsSample(answered, 'send', first).rttFresh).to.equal(true);
+      expect(first.availableOutgoingKbps).to.be.closeTo(field(selected, 'availableOutgoingBitrate') / 1000, 1e-9);
+      expect(toStatsSample(stats, 'recv').availableOutgoingKbps, 'a viewer sends nothing to estimate').to.equal(
+        undefined,
+      );
+    });
+
     it('falls back to the busiest nominated pair without transport stats', async () => {
       const stats = await load('sender-simulcast-2');
       const pairs = byType(stats, 'candidate-pair');

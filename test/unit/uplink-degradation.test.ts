@@ -90,6 +90,28 @@ describe('UplinkLadder', () => {
     ]);
   });
 
+  it('probes back from audio only although the estimate trails (it grows only with what is sent)', () => {
+    const f = new Feeder();
+    f.until(squeezed, 'audio');
+    // The cap is gone, but audio alone keeps the estimate low: only the timed probe tries video.
+    const idle: UplinkInput = { ...clean, availableKbps: 70 };
+    const probe = f.feed(idle, UPLINK_THRESHOLDS.probeAfterMs / 1000);
+    expect(probe.map((m) => `${m.level}(${m.trigger})`)).to.deep.equal(['low-fps(probe)']);
+    // The estimate needs a few seconds of video to grow: that is no failed probe.
+    expect(f.feed(idle, UPLINK_THRESHOLDS.holdAfterUpMs / 1000 - 1)).to.deep.equal([]);
+    expect(f.feed({ ...clean, availableKbps: 400 }, 5)).to.deep.equal([]);
+    expect(f.ladder.level).to.equal('low-fps');
+  });
+
+  it('takes a low estimate for congestion only while the encoder is bandwidth-limited', () => {
+    const f = new Feeder();
+    // Sending little keeps the estimate low on a link with room: the encoder is not held back.
+    expect(f.feed({ ...clean, availableKbps: 300 }, 20)).to.deep.equal([]);
+    expect(
+      f.feed({ ...clean, availableKbps: 300, qualityLimitationReason: 'bandwidth' }, 2).map((m) => m.trigger),
+    ).to.deep.equal(['bitrate']);
+  });
+
   it('does not flap when squeezed and clean samples alternate', () => {
     const f = new Feeder();
     for (let i = 0; i < 60; i++) expect(f.feed(i % 2 ? clean : squeezed, 1)).to.deep.equal([]);

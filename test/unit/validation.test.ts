@@ -221,12 +221,17 @@ describe('validation', () => {
         [{ display: 'x'.repeat(257) }, 'display'],
         [{ videoDevice: 'x'.repeat(513) }, 'video-device'],
         [{ videoConstraints: 'hd' }, 'videoConstraints'],
+        [{ degradation: 'sometimes' }, 'degradation'],
+        [{ degradation: 'OFF' }, 'degradation'],
       ];
       for (const [change, name] of cases) {
         expect(
           refused(() => parsePublisher({ ...PUBLISHER, ...change })),
           name,
         ).to.contain(name);
+      }
+      for (const degradation of ['audio-first', 'off', null]) {
+        expect(() => parsePublisher({ ...PUBLISHER, degradation }), String(degradation)).not.to.throw();
       }
     });
   });

@@ -1,5 +1,7 @@
 import { expect } from '@open-wc/testing';
+import { withOpusFec } from '../../src/core/publisher.js';
 import {
+  AUDIO_ONLY_DESCRIPTION,
   MAX_DISPLAY_LENGTH,
   MAX_LIST_ENTRIES,
   configureBody,
@@ -12,7 +14,6 @@ import {
   subscribeBody,
   toPublishers,
   toStreams,
-  unsubscribeBody,
 } from '../../src/core/videoroom.js';
 
 describe('videoroom protocol', () => {
@@ -72,10 +73,6 @@ describe('videoroom protocol', () => {
         private_id: 42,
       });
       expect(subscribeBody([{ feed: 3 }])).to.deep.equal({ request: 'subscribe', streams: [{ feed: 3 }] });
-      expect(unsubscribeBody([{ feed: 3, mid: '0' }])).to.deep.equal({
-        request: 'unsubscribe',
-        streams: [{ feed: 3, mid: '0' }],
-      });
     });
 
     it('configures streams and bitrate, and builds start and leave', () => {
@@ -88,8 +85,37 @@ describe('videoroom protocol', () => {
         streams: [{ mid: '0', send: false }],
       });
       expect(configureBody({ bitrate: 0 })).to.deep.equal({ request: 'configure', bitrate: 0 });
+      expect(configureBody({ descriptions: [{ mid: '1', description: AUDIO_ONLY_DESCRIPTION }] })).to.deep.equal({
+        request: 'configure',
+        descriptions: [{ mid: '1', description: 'audio-only:network' }],
+      });
       expect(startBody()).to.deep.equal({ request: 'start' });
       expect(leaveBody()).to.deep.equal({ request: 'leave' });
+    });
+  });
+
+  describe('withOpusFec (the publisher offer)', () => {
+    it('asks for Opus in-band FEC on every Opus payload type, whatever the fmtp said', () => {
+      const offer = [
+        'v=0',
+        'm=audio 9 UDP/TLS/RTP/SAVPF 111 63 112',
+        'a=rtpmap:111 opus/48000/2',
+        'a=fmtp:111 minptime=10;useinbandfec=0',
+        'a=rtpmap:63 red/48000/2',
+        'a=fmtp:63 111/111',
+        'a=rtpmap:112 opus/48000/2',
+        'm=video 9 UDP/TLS/RTP/SAVPF 96',
+        'a=rtpmap:96 VP8/90000',
+        '',
+      ].join('\r\n');
+      const lines = withOpusFec(offer).split('\r\n');
+      expect(lines).to.include('a=fmtp:111 minptime=10;useinbandfec=1');
+      expect(lines[lines.indexOf('a=rtpmap:112 opus/48000/2') + 1]).to.equal('a=fmtp:112 useinbandfec=1');
+      expect(lines).to.include('a=fmtp:63 111/111');
+      expect(withOpusFec('a=rtpmap:111 opus/48000/2\na=fmtp:111 minptime=10')).to.equal(
+        'a=rtpmap:111 opus/48000/2\na=fmtp:111 minptime=10;useinbandfec=1',
+      );
+      expect(withOpusFec(withOpusFec(offer))).to.equal(withOpusFec(offer));
     });
   });
 
@@ -98,6 +124,26 @@ describe('videoroom protocol', () => {
       expect(toPublishers({ publishers: [{ id: 1, display: 'Ann', streams: [] }, { id: 'b' }] })).to.deep.equal([
         { id: 1, display: 'Ann' },
         { id: 'b', display: undefined },
+      ]);
+    });
+
+    it('reads a video stream described as paused for the uplink (audio only on purpose)', () => {
+      const video = (description?: unknown) => ({ type: 'video', mid: '1', description });
+      const data = {
+        publishers: [
+          { id: 1, streams: [{ type: 'audio', mid: '0' }, video(AUDIO_ONLY_DESCRIPTION)] },
+          { id: 2, streams: [video('')] },
+          { id: 3, streams: [{ type: 'audio', mid: '0', description: AUDIO_ONLY_DESCRIPTION }] },
+          { id: 4, streams: { 0: video(AUDIO_ONLY_DESCRIPTION) } },
+          { id: 5, streams: [video({ text: AUDIO_ONLY_DESCRIPTION })] },
+        ],
+      };
+      expect(toPublishers(data).map((p) => [p.id, p.videoPaused])).to.deep.equal([
+        [1, 'network'],
+        [2, undefined],
+        [3, undefined],
+        [4, undefined],
+        [5, undefined],
       ]);
     });
 

@@ -5,8 +5,12 @@ import type { AudioSource, CaptureOptions, VideoSource } from '../../core/media.
 import type { VideoCodec } from '../../core/publisher.js';
 import { PublisherController } from '../../controllers/publisher-controller.js';
 import { StatsController } from '../../controllers/stats-controller.js';
+import { UplinkController } from '../../controllers/uplink-controller.js';
+import type { StatsSampler } from '../../core/stats-sampler.js';
+import type { DegradationMode, UplinkChange } from '../../core/types.js';
+import type { UplinkOptions, UplinkTarget } from '../../core/uplink-adapter.js';
 import { JanusRoomElement } from '../shared/room-element.js';
-import { widgetEvent, type JanusDeviceChangeDetail } from '../shared/events.js';
+import { widgetEvent, type JanusDeviceChangeDetail, type JanusPublisherQualityDetail } from '../shared/events.js';
 import { videoFrameStyles } from '../shared/styles.js';
 import { overridden, parsePublisher } from '../../core/validation.js';
 import { PUBLISHER_STRINGS, RESTART_PROPERTIES } from './settings.js';
@@ -30,6 +34,7 @@ export { PUBLISHER_STRINGS } from './settings.js';
  * @fires {CustomEvent<JanusPublishedDetail>} janus-published - Janus accepted the stream. `detail: {feedId, room}`.
  * @fires {CustomEvent<JanusPublishedDetail>} janus-unpublished - Publishing stopped. `detail: {feedId, room}`.
  * @fires {CustomEvent<LiveStatsSample>} janus-stats - A stats sample, at the stats interval while someone listens. `detail: LiveStatsSample`.
+ * @fires {CustomEvent<JanusPublisherQualityDetail>} janus-quality - The uplink ladder shed or restored video. `detail: {quality, reason, feedId, level, direction, trigger, metrics}`.
  * @fires {CustomEvent<JanusDeviceChangeDetail>} janus-device-change - The camera, microphone or video source changed. `detail: {kind, deviceId?, source?, fallback?}`.
  *
  * @csspart base - The frame around everything.
@@ -126,6 +131,13 @@ export class JanusPublisher extends JanusRoomElement<PublisherState> {
   /** `vp8` (default), `h264`, `vp9` or `av1`; the room must allow it. */
   @property({ attribute: 'video-codec' }) videoCodec: VideoCodec = 'vp8';
 
+  /**
+   * `audio-first` (default): on a congested uplink, cap the bitrate, drop the top simulcast layers,
+   * lower the frame rate, then send audio only (viewers are told why), and restore in reverse;
+   * `off`: never.
+   */
+  @property() degradation: DegradationMode = 'audio-first';
+
   /** Reflects (and sets) whether the microphone is muted. */
   @property({ type: Boolean, reflect: true }) muted = false;
 
@@ -170,6 +182,40 @@ export class JanusPublisher extends JanusRoomElement<PublisherState> {
     return this.statsController.latest;
   }
   // --- end stats ---
+
+  private readonly uplink = new UplinkController(this);
+
+  /** @internal The stats sampler, for the uplink ladder. */
+  get sampler(): StatsSampler {
+    return this.statsController.sampler;
+  }
+
+  /** @internal The publishing machine, for the uplink ladder. */
+  get uplinkTarget(): UplinkTarget | undefined {
+    return this.controller.publisher;
+  }
+
+  /** @internal */
+  uplinkOptions(): UplinkOptions {
+    return { maxBitrate: Number(this.maxBitrate) || undefined, frameRate: Number(this.frameRate) || undefined };
+  }
+
+  /** @internal The uplink ladder moved. */
+  uplinkChanged(
+    { level, direction, trigger, metrics }: UplinkChange,
+    quality: 'high' | 'medium' | 'low' | 'audio',
+  ): void {
+    const detail: JanusPublisherQualityDetail = {
+      quality,
+      reason: 'network',
+      feedId: this.feedId,
+      level,
+      direction,
+      trigger,
+      metrics,
+    };
+    this.dispatchEvent(widgetEvent('janus-quality', detail));
+  }
 
   /** The local stream (preview), if captured. */
   get stream(): MediaStream | undefined {
@@ -229,7 +275,8 @@ export class JanusPublisher extends JanusRoomElement<PublisherState> {
         videoNone ||
         (!this.controller.publisher && has(sources)) ||
         // Sources switch live, unless the value is (or was) invalid: a rebuild reports or clears it.
-        (has(sources) && this.mustRevalidate(() => this.publisherSettings())));
+        (has([...sources, 'degradation']) && this.mustRevalidate(() => this.publisherSettings())));
+    if (changed.has('degradation')) this.uplink.degradationChanged();
     if (this.controller.update(rebuild)) return;
     const publisher = this.controller.publisher;
     if (!publisher) return;

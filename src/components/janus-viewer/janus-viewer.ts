@@ -45,6 +45,7 @@ export const VIEWER_STRINGS = {
   low: 'Low',
   audio: 'Audio only',
   audioOnly: 'Audio only',
+  audioOnlyPublisher: "Audio only · publisher's network",
   fullscreen: 'Full screen',
   pictureInPicture: 'Picture in picture',
   controls: 'Player controls',
@@ -90,7 +91,7 @@ export type { QualityChoice } from '../../core/validation.js';
  * @csspart quality-select - The quality menu.
  * @csspart fullscreen-button - Full screen.
  * @csspart pip-button - Picture in picture.
- * @csspart audio-only - The badge over a tile whose video is paused (audio only); its last frame stays dimmed.
+ * @csspart audio-only - The badge over a tile whose video is paused (audio only); its last frame stays dimmed. `data-reason="publisher"` when the publisher sends audio only for its uplink.
  *
  * @cssprop [--janus-bg=#111] - Shared token: background of the frame (and of tiles).
  * @cssprop [--janus-color=#fff] - Shared token: text colour (buttons, placeholder, `<janus-stats>`).
@@ -387,7 +388,11 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
           feeds,
           (feed) => feed.feedId,
           (feed) =>
-            html`<div part="tile" data-feed=${String(feed.feedId)} ?data-audio-only=${feed.quality === 'audio'}>
+            html`<div
+              part="tile"
+              data-feed=${String(feed.feedId)}
+              ?data-audio-only=${feed.quality === 'audio' || feed.videoPaused !== undefined}
+            >
               <video
                 part="video"
                 data-feed=${String(feed.feedId)}
@@ -398,7 +403,15 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
                 aria-label=${feed.display ?? String(feed.feedId)}
               ></video>
               ${feed.display ? html`<span part="name">${feed.display}</span>` : nothing}
-              ${feed.quality === 'audio' ? html`<span part="audio-only" role="status">${this.text('audioOnly')}</span>` : nothing}
+              ${
+                feed.videoPaused
+                  ? html`<span part="audio-only" role="status" data-reason="publisher"
+                      >${this.text('audioOnlyPublisher')}</span
+                    >`
+                  : feed.quality === 'audio'
+                    ? html`<span part="audio-only" role="status">${this.text('audioOnly')}</span>`
+                    : nothing
+              }
             </div>`,
         )}
       </div>

@@ -1,5 +1,12 @@
 import type { JanusErrorCode } from '../../core/errors.js';
-import type { LadderLevel, LadderMetrics, LadderTrigger } from '../../core/types.js';
+import type {
+  LadderLevel,
+  LadderMetrics,
+  LadderTrigger,
+  UplinkLevel,
+  UplinkMetrics,
+  UplinkTrigger,
+} from '../../core/types.js';
 
 /** Detail of `janus-error`. */
 export interface JanusErrorDetail {
@@ -39,6 +46,22 @@ export interface JanusQualityDetail {
   metrics?: LadderMetrics | undefined;
 }
 
+/** Detail of `janus-quality` on `<janus-publisher>`: its uplink ladder moved. */
+export interface JanusPublisherQualityDetail {
+  /** The top layer it sends now: `high` (all layers), `medium`, `low`, or `audio` (no video). */
+  quality: 'high' | 'medium' | 'low' | 'audio';
+  reason: 'network';
+  /** Our own feed id, once published. */
+  feedId?: number | string | undefined;
+  /** The uplink ladder's level: `full`, `capped`, `two-layers`, `one-layer`, `low-fps`, `audio`. */
+  level: UplinkLevel;
+  direction: 'up' | 'down';
+  /** The input that moved it. */
+  trigger: UplinkTrigger;
+  /** The sender-side measurements behind the move. */
+  metrics: UplinkMetrics;
+}
+
 export interface JanusDeviceChangeDetail {
   kind: 'video' | 'audio';
   deviceId?: string | undefined;
@@ -68,7 +91,7 @@ declare global {
     'janus-device-change': CustomEvent<JanusDeviceChangeDetail>;
     'janus-feed-added': CustomEvent<JanusFeedDetail>;
     'janus-feed-removed': CustomEvent<JanusFeedDetail>;
-    'janus-quality': CustomEvent<JanusQualityDetail>;
+    'janus-quality': CustomEvent<JanusQualityDetail | JanusPublisherQualityDetail>;
     'janus-playing': CustomEvent<JanusFeedDetail>;
     'janus-mode': CustomEvent<JanusModeDetail>;
   }
