@@ -59,6 +59,17 @@ try {
   );
 }
 
+/** When the first run of readings from index `first` on for which `good` holds lasted `seconds`: its start time. */
+function steadyFrom(list: ReadonlyArray<{ t: number }>, first: number, seconds: number, good: (i: number) => boolean) {
+  let start = -1;
+  for (let i = first; i < list.length; i++) {
+    if (!good(i)) start = -1;
+    else if (start < 0) start = i;
+    if (start >= 0 && list[i]!.t - list[start]!.t >= seconds * 1000) return list[start]!.t;
+  }
+  return undefined;
+}
+
 /** Starts reading the viewer's stats in the page, so a slow test process never misses an interval. */
 function startReadings(): void {
   const w = globalThis as unknown as ViewerWindow;
@@ -172,15 +183,13 @@ function sends(
   return until(
     async () => {
       const list = await sendReadings(page, since);
-      let start = -1;
-      for (let i = 4; i < list.length; i++) {
-        // Audio must keep leaving through the whole window.
-        const good = ok(list[i]!, list[i - 4]!) && list[i]!.audioPackets > list[i - 4]!.audioPackets + 20;
-        if (!good) start = -1;
-        else if (start < 0) start = i;
-        if (start >= 0 && list[i]!.t - list[start]!.t >= seconds * 1000) return list[start]!.t;
-      }
-      return undefined;
+      // Audio must keep leaving through the whole window.
+      return steadyFrom(
+        list,
+        4,
+        seconds,
+        (i) => ok(list[i]!, list[i - 4]!) && list[i]!.audioPackets > list[i - 4]!.audioPackets + 20,
+      );
     },
     what,
     timeoutMs,
@@ -256,15 +265,13 @@ async function holds(
   return until(
     async () => {
       const list = await readings(page, since);
-      let start = -1;
-      for (let i = 0; i < list.length; i++) {
-        // Audio must keep arriving through the whole window.
-        const good = ok(list[i]!) && list[i]!.audioPackets > list[Math.max(0, i - 2)]!.audioPackets;
-        if (!good) start = -1;
-        else if (start < 0) start = i;
-        if (start >= 0 && list[i]!.t - list[start]!.t >= seconds * 1000) return list[start]!.t;
-      }
-      return undefined;
+      // Audio must keep arriving through the whole window.
+      return steadyFrom(
+        list,
+        0,
+        seconds,
+        (i) => ok(list[i]!) && list[i]!.audioPackets > list[Math.max(0, i - 2)]!.audioPackets,
+      );
     },
     what,
     timeoutMs,
