@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { LiveStatsSample, StatsSampler } from '../core/stats-sampler.js';
 import type { DegradationMode, UplinkChange, UplinkLevel } from '../core/types.js';
+import { once } from '../core/analysis-loader.js';
 import type { UplinkAdapter, UplinkOptions, UplinkTarget } from '../core/uplink-adapter.js';
 
 /** What the uplink ladder needs from its publisher element. */
@@ -21,8 +22,21 @@ export interface UplinkHost extends ReactiveControllerHost {
  */
 export class UplinkController implements ReactiveController {
   /** The ladder, a lazy chunk of the CDN build: loaded with the first sample (one interval after live). */
-  private adapter: Promise<typeof import('../core/uplink-adapter.js')> | undefined;
   private ladder: UplinkAdapter | undefined;
+  private readonly load = once(async () => {
+    const host = this.host;
+    const { UplinkAdapter, topLayerAt } = await import('../core/uplink-adapter.js');
+    this.ladder = new UplinkAdapter(
+      {
+        get pc() {
+          return host.uplinkTarget?.pc;
+        },
+        announceVideoPaused: (paused) => host.uplinkTarget?.announceVideoPaused(paused) ?? Promise.resolve(),
+      },
+      () => host.uplinkOptions(),
+    );
+    return { ladder: this.ladder, topLayerAt };
+  });
   private release: (() => void) | undefined;
   private connected = false;
 
@@ -59,39 +73,16 @@ export class UplinkController implements ReactiveController {
     void this.ladder?.reset();
   }
 
-  private load(): Promise<typeof import('../core/uplink-adapter.js')> {
-    const host = this.host;
-    this.adapter ??= import('../core/uplink-adapter.js').then(
-      (module) => {
-        this.ladder = new module.UplinkAdapter(
-          {
-            get pc() {
-              return host.uplinkTarget?.pc;
-            },
-            announceVideoPaused: (paused) => host.uplinkTarget?.announceVideoPaused(paused) ?? Promise.resolve(),
-          },
-          () => host.uplinkOptions(),
-        );
-        return module;
-      },
-      (error: unknown) => {
-        this.adapter = undefined; // tried again at the next sample
-        throw error;
-      },
-    );
-    return this.adapter;
-  }
-
   private readonly observe = (sample: LiveStatsSample): void => {
     if (!this.release || !this.host.uplinkTarget?.pc) return;
     void this.load()
-      .then(({ topLayerAt }) => {
-        if (!this.release || !this.ladder) return;
-        const change = this.ladder.observe(sample);
+      .then(({ ladder, topLayerAt }) => {
+        if (!this.release) return;
+        const change = ladder.observe(sample);
         if (!change) return;
         this.host.sampler.setDegradation(change.level === 'full' ? undefined : `${change.level} (${change.trigger})`);
         this.host.uplinkChanged(change, topLayerAt(change.level));
       })
-      .catch(() => {});
+      .catch(() => {}); // a failed chunk fetch is tried again at the next sample
   };
 }
