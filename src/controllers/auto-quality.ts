@@ -120,14 +120,17 @@ export class AutoQuality {
     for (const feed of this.host.feeds) {
       const key = String(feed.feedId);
       const width = this.widths.get(key);
-      if (!this.playing.has(key) || (auto && width === undefined)) continue;
+      // A feed whose video is paused (a choice the viewer re-applied to a fresh subscription after a
+      // reconnect) shows no first frame until it is resumed: waiting for one would hold it paused.
+      const switchable = this.playing.has(key) || feed.quality === 'audio';
+      if (!switchable || (auto && width === undefined)) continue;
       const inView = document.visibilityState !== 'hidden' && this.visible.get(key) !== false;
       const fits = auto ? autoQuality(width!, devicePixelRatio, inView) : this.ceiling();
       const { quality, temporal } = capQuality(fits, level);
       const previous = this.asked.get(key);
       const capped = quality !== fits || temporal !== 2;
       // A manual quality is applied by the element itself; the controller only steps below it.
-      if (!previous && !auto && !capped) {
+      if (!previous && !auto && !capped && feed.quality !== 'audio') {
         this.asked.set(key, { quality, temporal, capped });
         continue;
       }

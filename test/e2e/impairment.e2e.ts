@@ -296,6 +296,22 @@ function ladderMoves(page: Page, since: number): Promise<string> {
   );
 }
 
+/** The element's events since `since`, e.g. "janus-state:reconnecting@3.1s janus-quality:audio@7.8s", for the log. */
+function eventLog(page: Page, since: number): Promise<string> {
+  return page.evaluate(
+    (since) =>
+      (window as unknown as ViewerWindow).events
+        .filter((e) => e.time >= since)
+        .map((e) => {
+          const d = e.detail ?? {};
+          const what = d['state'] ?? d['code'] ?? d['quality'] ?? d['mode'] ?? d['feedId'] ?? '';
+          return `${e.type.replace('janus-', '')}:${String(what)}@${((e.time - since) / 1000).toFixed(1)}s`;
+        })
+        .join(' '),
+    since,
+  );
+}
+
 /** One line per second since `since`: width, RTT (ms), STUN responses, level, e.g. "3s 640/412/17/low", for the log. */
 function timeline(list: Reading[], since: number): string {
   const out: string[] = [];
@@ -405,6 +421,8 @@ describe('audio first under a real impaired network (network namespaces)', () =>
   const run: {
     page?: Page;
     audioRate?: number;
+    /** When scenario 2's cap began (page time). */
+    t1?: number;
     results: Record<string, number>;
     off: Record<string, number | null>;
   } = { results: {}, off: {} };
@@ -458,7 +476,7 @@ describe('audio first under a real impaired network (network namespaces)', () =>
   it('2: capped at 60 kbit/s, it goes audio only: audio continues and the badge shows', { skip }, async () => {
     const page = run.page;
     assert.ok(page && run.audioRate, 'scenario 1 left a viewer');
-    const t1 = await pageNow(page);
+    const t1 = (run.t1 = await pageNow(page));
     await net!.impair({ rateKbit: 60 });
     const start = await holds(
       page,
@@ -505,6 +523,7 @@ describe('audio first under a real impaired network (network namespaces)', () =>
         90000,
       ).catch(async (error: unknown) => {
         console.log(`[impairment] 3: ladder ${await ladderMoves(page, t2)}`);
+        console.log(`[impairment] 3: events since scenario 2 ${await eventLog(page, run.t1 ?? t2)}`);
         console.log(`[impairment] 3: diagnoses while climbing ${diagnoses(await readings(page, t2), Infinity)}`);
         console.log(`[impairment] 3: timeline ${timeline(await readings(page, t2), t2)}`);
         // What the publisher sent meanwhile: its widest layer and why its encoder held back.
@@ -536,6 +555,7 @@ describe('audio first under a real impaired network (network namespaces)', () =>
         `[impairment] 3: top layer ${Math.round(start - t2)} ms after removal; ${layerSwitches} layer switches and ${moves} quality events in the next ${STEADY_S} s`,
       );
       console.log(`[impairment] 3: ladder ${await ladderMoves(page, t2)}`);
+      console.log(`[impairment] 3: events since scenario 2 ${await eventLog(page, run.t1 ?? t2)}`);
       console.log(`[impairment] 3: diagnoses while climbing ${diagnoses(await readings(page, t2), start)}`);
       assert.equal(layerSwitches, 0, 'no layer switch once back at the top');
       assert.equal(moves, 0, 'no janus-quality event once back at the top');

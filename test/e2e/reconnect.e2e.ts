@@ -272,6 +272,28 @@ describe('reconnecting on its own', () => {
     await viewer.context().close();
   });
 
+  it('a tile paused out of view when the socket drops plays again once back in view, on the new subscription', async () => {
+    const server = stack().janus.ws;
+    const room = await createRoom();
+    const publisher = await openPublisher(browser, server, room);
+    const viewer = await openLiveViewer(browser, room, {
+      server,
+      attributes: { style: 'width: 480px', _spacer: 4000 },
+      initScript: keepSockets,
+    });
+    await viewer.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    const paused = () =>
+      viewer.evaluate(() => win().events.some((e) => e.type === 'janus-quality' && e.detail['quality'] === 'audio'));
+    await waitFor(paused, 'janus-quality {audio} out of view');
+    const droppedAt = await dropSockets(viewer);
+    await waitFor(() => liveAgainAt(viewer, droppedAt), 'viewer reconnecting -> live', 15000);
+    // The fresh subscription starts paused (the last choice holds): no first frame can resume it.
+    await viewer.evaluate(() => window.scrollTo(0, 0));
+    await waitFor(() => framesRising(viewer), 'frames rising on the new subscription back in view', 15000);
+    await publisher.context().close();
+    await viewer.context().close();
+  });
+
   it('every holder of a shared session reconnects, also when the socket drops again during a join', async () => {
     const server = stack().janus.ws;
     const room = await createRoom();

@@ -189,6 +189,24 @@ describe('<janus-viewer> on the real stack', () => {
       await page.context().close();
     });
 
+    it('back from "audio" to the layer it had before, video resumes and the feed is no longer marked audio only', async () => {
+      const { page } = await viewer(browser, { room, quality: 'low', style: 'width: 960px' });
+      await waitFor(() => width(page, 320), 'low layer (320)');
+      await page.evaluate(() => (window.element.quality = 'audio'));
+      await waitFor(async () => !(await rising(page, (r) => r.frames)), 'video frames stopped');
+      await page.evaluate(() => (window.element.quality = 'low'));
+      await waitFor(() => rising(page, (r) => r.frames), 'frames rising again');
+      await waitFor(
+        () => page.evaluate(() => window.element.getAttribute('current-quality') === 'low'),
+        'current-quality back to low',
+      );
+      const badge = await page.evaluate(() =>
+        Boolean(window.element.shadowRoot!.querySelector('[part~="audio-only"]')),
+      );
+      assert.equal(badge, false, 'no audio-only badge once video is back');
+      await page.context().close();
+    });
+
     it('a 320x180 element in auto receives the low layer', async () => {
       const { page } = await viewer(browser, { room, style: 'width: 320px; height: 180px' });
       await waitFor(() => width(page, 320), 'low layer for a small tile');
