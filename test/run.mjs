@@ -76,23 +76,11 @@ async function manifestIsCurrent() {
   }
 }
 
-/**
- * Suites that are not yet reliable enough to gate CI: run them with TEST_UNSTABLE=1 (or name them in
- * E2E_FILES). The impairment suite: scenarios 1, 2, 3 and 5 passed 5 runs in a row once the ladders
- * counted one RTT measurement once; with the publisher's own namespace and scenario 4 it failed 2 of
- * its last 5 runs (freezes in scenario 1's window, scenario 3 not reaching 1280 px), see issue 10.
- */
-const UNSTABLE = ['impairment.e2e.ts'];
-
 function e2eFiles() {
-  const all = readdirSync(join(root, 'test/e2e'))
+  return readdirSync(join(root, 'test/e2e'))
     .filter((name) => name.endsWith('.e2e.ts'))
-    .sort();
-  const excluded = process.env.TEST_UNSTABLE ? [] : all.filter((name) => UNSTABLE.includes(name));
-  if (excluded.length > 0) {
-    console.log(`!!!!! NOT RUN (unstable, not counted): ${excluded.join(', ')}; TEST_UNSTABLE=1 runs them`);
-  }
-  return all.filter((name) => !excluded.includes(name)).map((name) => `test/e2e/${name}`);
+    .sort()
+    .map((name) => `test/e2e/${name}`);
 }
 
 // TEST_SUITES=e2e (or checks,build,wtr) narrows a local run; CI runs everything.

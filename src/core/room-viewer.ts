@@ -253,7 +253,7 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
     }
     try {
       await subscriber.subscribe(
-        fresh.map((p) => ({ feed: p.id })),
+        fresh.map((p) => ({ feed: p.id, substream: this.firstSubstream(p.id) })),
         signal,
       );
     } catch (error) {
@@ -321,8 +321,19 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
     });
   }
 
+  /** Before anything was asked, the layer relayed is the first one, chosen without the tile's size. */
   private wantedReason(feedId: FeedId): QualityReason {
-    return (this.wanted.get(feedId) ?? this.wantedForAll)?.reason ?? 'network';
+    return (this.wanted.get(feedId) ?? this.wantedForAll)?.reason ?? 'size';
+  }
+
+  /**
+   * The layer a new subscription starts on: the one chosen, else the low one. Its keyframe is a
+   * fraction of the top layer's, so the first frame shows sooner; the tile's quality policy steps
+   * up once it plays.
+   */
+  private firstSubstream(feedId: FeedId): 0 | 1 | 2 {
+    const quality = (this.wanted.get(feedId) ?? this.wantedForAll)?.quality;
+    return quality && quality !== 'audio' ? SUBSTREAM[quality] : 0;
   }
 
   private async applyQuality(feed: WatchedFeed, wanted: Wanted): Promise<void> {

@@ -8,7 +8,7 @@ import {
   startBody,
   subscribeBody,
   toStreams,
-  type FeedId,
+  type StreamRef,
   type SubscribedStream,
 } from './videoroom.js';
 
@@ -114,7 +114,7 @@ export class VideoRoomSubscriber extends Emitter<SubscriberEvents> {
   }
 
   /** Adds feeds to the subscription (joining on the first call) and renegotiates once. */
-  subscribe(feeds: ReadonlyArray<{ feed: FeedId; mid?: string }>, signal?: AbortSignal): Promise<void> {
+  subscribe(feeds: readonly StreamRef[], signal?: AbortSignal): Promise<void> {
     return this.serial(async () => {
       await this.connect(signal);
       const handle = this.handle!;

@@ -61,10 +61,12 @@ export function joinAndConfigureBody(
 export interface StreamRef {
   feed: FeedId;
   mid?: string | undefined;
+  /** The simulcast layer to relay first (Janus's default is the top one). */
+  substream?: 0 | 1 | 2 | undefined;
 }
 
 function streamRefs(streams: readonly StreamRef[]): Body[] {
-  return streams.map(({ feed, mid }) => (mid ? { feed, mid } : { feed }));
+  return streams.map(({ feed, mid, substream }) => withOptional({ feed }, { mid, substream }));
 }
 
 /** Joins as a multistream subscriber to the given feeds. */

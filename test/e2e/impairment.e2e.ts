@@ -42,8 +42,8 @@ interface ViewerWindow {
 }
 
 const SAMPLE_MS = 250;
-/** The steady window counted for layer switches after recovery (a minute costs too much of `npm test`). */
-const STEADY_S = 20;
+/** The steady window counted for layer switches after recovery. */
+const STEADY_S = 60;
 const WIDTH = { high: 1280, medium: 640, low: 320 } as const;
 
 let net: Topology | undefined;

@@ -73,6 +73,10 @@ describe('videoroom protocol', () => {
         private_id: 42,
       });
       expect(subscribeBody([{ feed: 3 }])).to.deep.equal({ request: 'subscribe', streams: [{ feed: 3 }] });
+      expect(subscribeBody([{ feed: 3, substream: 0 }])).to.deep.equal({
+        request: 'subscribe',
+        streams: [{ feed: 3, substream: 0 }],
+      });
     });
 
     it('configures streams and bitrate, and builds start and leave', () => {
