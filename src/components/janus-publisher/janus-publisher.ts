@@ -55,7 +55,7 @@ export { PUBLISHER_STRINGS } from './settings.js';
  * @cssprop [--janus-bg=#111] - Shared token: background of the frame (and of tiles).
  * @cssprop [--janus-color=#fff] - Shared token: text colour (buttons, placeholder, `<janus-stats>`).
  * @cssprop [--janus-font=14px/1.4 var(--janus-font-family)] - Shared token: font shorthand of the frame.
- * @cssprop [--janus-font-family=system-ui, sans-serif] - Shared token: font family of every element.
+ * @cssprop [--janus-font-family=the page's font] - Shared token: font family of every element.
  * @cssprop [--janus-radius=8px] - Shared token: corner radius; buttons and the error box use 0.75 of it.
  * @cssprop [--janus-accent=#4fc3f7] - Shared token: accent colour (focus ring, sliders).
  * @cssprop [--janus-danger=#c62828] - Shared token: live badge and errors (the error box defaults to #b71c1c).

@@ -117,7 +117,7 @@ export interface StatsDiagnostics {
  * @cssprop [--janus-stats-bad=var(--janus-danger, #c62828)] - Colour of bad quality.
  * @cssprop [--janus-stats-unknown=#757575] - Colour while there is no data.
  * @cssprop [--janus-color=#fff] - Shared token: text colour.
- * @cssprop [--janus-font-family=system-ui, sans-serif] - Shared token: font family.
+ * @cssprop [--janus-font-family=the page's font] - Shared token: font family.
  * @cssprop [--janus-radius=8px] - Shared token: the panel uses 0.75 of it.
  * @cssprop [--janus-accent=#4fc3f7] - Shared token: focus ring.
  * @cssprop [--janus-danger=#c62828] - Shared token: bad quality and errors.

@@ -4,7 +4,10 @@ export const statsStyles = css`
   :host {
     display: inline-block;
     color: var(--janus-stats-color, var(--janus-color, #fff));
-    font: var(--janus-stats-font, 12px/1.45 var(--janus-font-family, system-ui, sans-serif));
+    /* The page's font unless a token names one (see the video elements' styles). */
+    font-size: 12px;
+    line-height: 1.45;
+    font-family: var(--janus-font-family);
     --_good: var(--janus-stats-good, #2e7d32);
     --_fair: var(--janus-stats-fair, #f9a825);
     --_poor: var(--janus-stats-poor, #ef6c00);
@@ -35,6 +38,8 @@ export const statsStyles = css`
     flex-direction: column;
     align-items: flex-end;
     gap: 4px;
+    /* Unset, the shorthand inherits the host's font. */
+    font: var(--janus-stats-font);
   }
   [part~='badge'],
   [part~='copy-button'] {

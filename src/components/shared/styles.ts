@@ -9,7 +9,11 @@ export const videoFrameStyles = css`
     aspect-ratio: var(--janus-aspect-ratio, 16 / 9);
     background: var(--janus-bg, #111);
     color: var(--janus-color, #fff);
-    font: var(--janus-font, 14px/1.4 var(--janus-font-family, system-ui, sans-serif));
+    /* The page's own font unless a token names one: it blends into the site, and a family the page
+       has not used yet costs a font lookup (fontconfig: ~15 ms) on the way to the first frame. */
+    font-size: 14px;
+    line-height: 1.4;
+    font-family: var(--janus-font-family);
     border-radius: var(--janus-radius, 8px);
     contain: content;
     /* Small corners (buttons, error box) follow the frame's radius. */
@@ -21,6 +25,8 @@ export const videoFrameStyles = css`
   [part~='base'] {
     position: absolute;
     inset: 0;
+    /* Unset, the shorthand inherits the host's font. */
+    font: var(--janus-font);
   }
   video {
     width: 100%;
