@@ -8,6 +8,9 @@
 //   malformed            after a participant joins: null plugin data, non-array publishers,
 //                        non-string display names, garbage frames, broken core messages
 //   flood                after a participant joins: 10,000 `publishers` events within a second
+//   listed               `listparticipants` names one publisher (id 77, who is gone by the time
+//                        anyone subscribes: the subscriber join answers "No such feed")
+//   slow-lobby           a publisher's (the lobby's) join is answered 300 ms late
 // Scripts combine with commas: `never-answer-destroy,flood`.
 import { createHash, randomInt } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -174,7 +177,7 @@ export async function startFakeJanus({ script = '' } = {}) {
       }
       const { janus, transaction, session_id: sessionId, handle_id: handleId } = message;
       const name = janus === 'message' ? String(message.body?.request) : janus;
-      if (janus === 'message') log.requests.push({ sessionId, handleId, body: message.body });
+      if (janus === 'message') log.requests.push({ sessionId, handleId, body: message.body, at: Date.now() });
       if (janus === 'keepalive') log.keepalives++;
       if (silent.has(name)) return;
       switch (janus) {
@@ -203,6 +206,8 @@ export async function startFakeJanus({ script = '' } = {}) {
         case 'trickle':
           return send({ janus: 'ack', session_id: sessionId, transaction });
         case 'message':
+          // Janus answers a listing at once, with no ack before it.
+          if (name === 'listparticipants') return listParticipants(sessionId, handleId, message.body, transaction);
           send({ janus: 'ack', session_id: sessionId, transaction });
           return answer(sessionId, handleId, message.body ?? {}, transaction);
         default:
@@ -218,6 +223,10 @@ export async function startFakeJanus({ script = '' } = {}) {
             // No feeds exist here: what Janus answers for a feed that just left.
             return reply({ videoroom: 'event', error_code: 428, error: 'No such feed' });
           }
+          if (scripts.has('slow-lobby')) {
+            const joined = { videoroom: 'joined', id: randomInt(1, 2 ** 47), publishers: [] };
+            return later(300, () => reply(joined));
+          }
           reply({ videoroom: 'joined', id: randomInt(1, 2 ** 47), private_id: randomInt(1, 2 ** 31), publishers: [] });
           if (scripts.has('malformed')) later(20, () => malformed(sessionId, handleId));
           if (scripts.has('flood')) later(20, () => flood(sessionId, handleId));
@@ -229,6 +238,17 @@ export async function startFakeJanus({ script = '' } = {}) {
         default:
           return reply({ videoroom: 'event', error_code: 499, error: `fake-janus does not do '${body.request}'` });
       }
+    }
+
+    function listParticipants(sessionId, handleId, body, transaction) {
+      const participants = scripts.has('listed') ? [{ id: 77, display: 'Listed', publisher: true }] : [];
+      send({
+        janus: 'success',
+        session_id: sessionId,
+        sender: handleId,
+        transaction,
+        plugindata: { plugin: PLUGIN, data: { videoroom: 'participants', room: body.room, participants } },
+      });
     }
 
     function malformed(sessionId, handleId) {

@@ -6,7 +6,16 @@ import type { Quality, QualityReason } from './types.js';
 import { VIEWER_FIRST_RETRY_SPREAD_MS, connectOptions, isRetryable, sleep } from './reconnect.js';
 import { acquireSession, type SessionLease } from './session.js';
 import { VideoRoomSubscriber, type FeedId } from './subscriber.js';
-import { endOf, joinPublisherBody, leaveBody, parseRoomEvent, toPublishers, type Publisher } from './videoroom.js';
+import {
+  endOf,
+  joinPublisherBody,
+  leaveBody,
+  listParticipantsBody,
+  parseRoomEvent,
+  toParticipatingPublishers,
+  toPublishers,
+  type Publisher,
+} from './videoroom.js';
 
 export type ViewerState = MachineState | 'waiting';
 export type { Quality, QualityReason } from './types.js';
@@ -138,17 +147,31 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
       lobby.on('detached', () => void this.recover()),
     );
     const { feed } = this.settings;
-    let early: Promise<void> | undefined;
-    if (feed !== undefined) {
-      // A feed named up front is subscribed to at once, next to the lobby join: first frame sooner.
-      this.publishers.set(feed, { id: feed });
-      early = this.reconcile(signal);
-      early.catch(() => {});
-    }
+    // The first subscription goes out next to the lobby join, not after it: for a named feed at
+    // once, else on the room's `listparticipants`, which Janus answers at once where a join waits its
+    // turn in the plugin's queue. Once the join answered, its own list (and its events) carry on.
+    const listing = new AbortController();
+    const early =
+      feed !== undefined
+        ? (this.publishers.set(feed, { id: feed }), this.reconcile(signal))
+        : lobby
+            .request(listParticipantsBody(connection.room), (reply) => reply['videoroom'] === 'participants', {
+              signal: AbortSignal.any([signal, listing.signal]),
+            })
+            .then(
+              ({ data }) => {
+                for (const publisher of toParticipatingPublishers(data))
+                  if (!this.publishers.has(publisher.id)) this.publishers.set(publisher.id, publisher);
+                return this.reconcile(signal);
+              },
+              () => {}, // refused, unanswered or overtaken by the join: the join's list serves
+            );
+    early.catch(() => {});
     const message = joinPublisherBody({ room: connection.room, pin: connection.pin });
     const { data } = await lobby.request(message, (reply) => reply['videoroom'] === 'joined', { signal });
+    listing.abort();
     const listed = toPublishers(data);
-    for (const publisher of listed) this.publishers.set(publisher.id, publisher);
+    this.notePublishers(listed);
     if (feed !== undefined && !this.feeds.has(feed) && !listed.some((p) => p.id === feed)) this.publishers.delete(feed);
     await early;
     await this.reconcile(signal);
@@ -207,15 +230,19 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
     const end = endOf(event);
     if (end) return this.fail(end);
     if (event.type === 'publishers') {
-      for (const publisher of event.publishers) this.publishers.set(publisher.id, publisher);
-      // A watched publisher announced again: it paused or resumed its video on purpose.
-      const paused = event.publishers.filter((p) => this.feeds.has(p.id));
-      for (const p of paused) this.feeds.get(p.id)!.videoPaused = p.videoPaused;
-      if (paused.length > 0) this.emit('feeds', [...this.feeds.values()]);
+      this.notePublishers(event.publishers);
       if (event.publishers.length > 0) this.reconcileInBackground();
     } else if ((event.type === 'unpublished' || event.type === 'leaving' || event.type === 'kicked') && 'id' in event) {
       if (this.publishers.delete(event.id)) this.removeFeed(event.id);
     }
+  }
+
+  /** Publishers the room announced; a watched one announced again paused or resumed its video on purpose. */
+  private notePublishers(publishers: readonly Publisher[]): void {
+    for (const publisher of publishers) this.publishers.set(publisher.id, publisher);
+    const watched = publishers.filter((p) => this.feeds.has(p.id));
+    for (const p of watched) this.feeds.get(p.id)!.videoPaused = p.videoPaused;
+    if (watched.length > 0) this.emit('feeds', [...this.feeds.values()]);
   }
 
   /**

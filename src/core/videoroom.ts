@@ -33,6 +33,11 @@ export function joinPublisherBody(options: RoomAccess & { display?: string | und
   );
 }
 
+/** Janus answers it at once, where a join waits its turn in the plugin's queue. */
+export function listParticipantsBody(room: RoomId): Body {
+  return { request: 'listparticipants', room };
+}
+
 export interface PublishSettings {
   audio?: boolean | undefined;
   video?: boolean | undefined;
@@ -186,6 +191,16 @@ export function toPublishers(data: unknown): Publisher[] {
     const videoPaused = videoPausedOf(entry);
     if (videoPaused) publisher.videoPaused = videoPaused;
     out.push(publisher);
+  }
+  return out;
+}
+
+/** The publishing participants of a `listparticipants` answer (attendees left out). */
+export function toParticipatingPublishers(data: unknown): Publisher[] {
+  const out: Publisher[] = [];
+  for (const entry of records(data, 'participants')) {
+    const id = toId(entry['id']);
+    if (id !== undefined && entry['publisher'] === true) out.push({ id, display: toDisplay(entry['display']) });
   }
   return out;
 }

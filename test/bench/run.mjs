@@ -272,6 +272,9 @@ scenarios.push(
   },
 );
 
+// BENCH_ONLY=viewer (or publisher, second) keeps the start-up rows of that measure and their baseline.
+const only = process.env.BENCH_ONLY;
+if (only) scenarios.splice(0, Infinity, ...scenarios.filter((s) => s.group.startsWith(only)));
 const samples = new Map(scenarios.map((s) => [s, []]));
 for (let run = 0; run < RUNS; run++) {
   // Interleaved, so drift in machine load hits every scenario alike.

@@ -12,7 +12,7 @@ interface FakeLog {
   created: number[];
   destroyed: number[];
   reclaimed: number[];
-  requests: Array<{ body: Record<string, unknown> }>;
+  requests: Array<{ body: Record<string, unknown>; at: number }>;
   keepalives: number;
   malformedSent: number;
   floodSent: number;
@@ -164,6 +164,33 @@ describe('against a fake Janus', () => {
       } finally {
         restoreKeepalive();
       }
+    });
+  });
+
+  describe('the first subscription', () => {
+    it('goes out on listparticipants, before the room join is answered', async () => {
+      const fake = await fakeJanus('listed,slow-lobby');
+      const { el } = mount<JanusViewer>('janus-viewer', fake.url);
+      await until(() => el.state === 'waiting', 'waiting (feed 77 is gone when subscribed to)', 5000);
+      const { requests } = await fakeLog(fake.id);
+      const lobbyJoin = requests.find((r) => r.body['request'] === 'join' && r.body['ptype'] === 'publisher')!;
+      const subscribe = requests.find((r) => r.body['request'] === 'join' && r.body['ptype'] === 'subscriber')!;
+      expect(subscribe.body['streams']).to.deep.equal([{ feed: 77, substream: 0 }]);
+      // The fake answers the room join 300 ms after it came.
+      expect(subscribe.at - lobbyJoin.at).to.be.below(250);
+      el.remove();
+      await expectNothingLeft(fake.id);
+      expect(failures).to.deep.equal([]);
+    });
+
+    it('an unanswered listparticipants holds nothing up: the join answers, the viewer waits at once', async () => {
+      const fake = await fakeJanus('never-answer-listparticipants');
+      const { el, states } = mount<JanusViewer>('janus-viewer', fake.url);
+      await until(() => el.state === 'waiting', 'waiting', 5000);
+      expect(connectingFor(states)).to.be.below(REQUEST_MS);
+      el.remove();
+      await expectNothingLeft(fake.id);
+      expect(failures).to.deep.equal([]);
     });
   });
 

@@ -8,10 +8,12 @@ import {
   joinAndConfigureBody,
   joinPublisherBody,
   joinSubscriberBody,
+  listParticipantsBody,
   leaveBody,
   parseRoomEvent,
   startBody,
   subscribeBody,
+  toParticipatingPublishers,
   toPublishers,
   toStreams,
 } from '../../src/core/videoroom.js';
@@ -120,6 +122,25 @@ describe('videoroom protocol', () => {
         'a=rtpmap:111 opus/48000/2\na=fmtp:111 minptime=10;useinbandfec=1',
       );
       expect(withOpusFec(withOpusFec(offer))).to.equal(withOpusFec(offer));
+    });
+  });
+
+  describe('toParticipatingPublishers', () => {
+    it('keeps the participants that publish, with their display names', () => {
+      const data = {
+        videoroom: 'participants',
+        participants: [
+          { id: 1, display: 'Ann', publisher: true },
+          { id: 2, display: 'Bob', publisher: false },
+          { id: 'c', publisher: true },
+          { display: 'no id', publisher: true },
+        ],
+      };
+      expect(toParticipatingPublishers(data)).to.deep.equal([
+        { id: 1, display: 'Ann' },
+        { id: 'c', display: undefined },
+      ]);
+      expect(listParticipantsBody(7)).to.deep.equal({ request: 'listparticipants', room: 7 });
     });
   });
 
