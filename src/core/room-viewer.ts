@@ -151,19 +151,16 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
     // once, else on the room's `listparticipants`, which Janus answers at once where a join waits its
     // turn in the plugin's queue. Once the join answered, its own list (and its events) carry on.
     const listing = new AbortController();
+    signal.addEventListener('abort', () => listing.abort(), { once: true });
     const early =
       feed !== undefined
-        ? (this.publishers.set(feed, { id: feed }), this.reconcile(signal))
+        ? this.subscribeFirst([{ id: feed }], signal)
         : lobby
             .request(listParticipantsBody(connection.room), (reply) => reply['videoroom'] === 'participants', {
-              signal: AbortSignal.any([signal, listing.signal]),
+              signal: listing.signal,
             })
             .then(
-              ({ data }) => {
-                for (const publisher of toParticipatingPublishers(data))
-                  if (!this.publishers.has(publisher.id)) this.publishers.set(publisher.id, publisher);
-                return this.reconcile(signal);
-              },
+              ({ data }) => this.subscribeFirst(toParticipatingPublishers(data), signal),
               () => {}, // refused, unanswered or overtaken by the join: the join's list serves
             );
     early.catch(() => {});
@@ -235,6 +232,13 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
     } else if ((event.type === 'unpublished' || event.type === 'leaving' || event.type === 'kicked') && 'id' in event) {
       if (this.publishers.delete(event.id)) this.removeFeed(event.id);
     }
+  }
+
+  /** Subscribes to publishers known before the lobby joined (named, or listed by the room). */
+  private subscribeFirst(publishers: readonly Publisher[], signal: AbortSignal): Promise<void> {
+    for (const publisher of publishers)
+      if (!this.publishers.has(publisher.id)) this.publishers.set(publisher.id, publisher);
+    return this.reconcile(signal);
   }
 
   /** Publishers the room announced; a watched one announced again paused or resumed its video on purpose. */
