@@ -223,11 +223,14 @@ export async function startFakeJanus({ script = '' } = {}) {
             // No feeds exist here: what Janus answers for a feed that just left.
             return reply({ videoroom: 'event', error_code: 428, error: 'No such feed' });
           }
-          if (scripts.has('slow-lobby')) {
-            const joined = { videoroom: 'joined', id: randomInt(1, 2 ** 47), publishers: [] };
-            return later(300, () => reply(joined));
-          }
-          reply({ videoroom: 'joined', id: randomInt(1, 2 ** 47), private_id: randomInt(1, 2 ** 31), publishers: [] });
+          const joined = {
+            videoroom: 'joined',
+            id: randomInt(1, 2 ** 47),
+            private_id: randomInt(1, 2 ** 31),
+            publishers: [],
+          };
+          if (scripts.has('slow-lobby')) later(300, () => reply(joined));
+          else reply(joined);
           if (scripts.has('malformed')) later(20, () => malformed(sessionId, handleId));
           if (scripts.has('flood')) later(20, () => flood(sessionId, handleId));
           return;

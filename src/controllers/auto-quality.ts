@@ -122,7 +122,8 @@ export class AutoQuality {
       const width = this.widths.get(key);
       // A feed whose video is paused (a choice the viewer re-applied to a fresh subscription after a
       // reconnect) shows no first frame until it is resumed: waiting for one would hold it paused.
-      const switchable = this.playing.has(key) || feed.quality === 'audio';
+      const paused = feed.quality === 'audio';
+      const switchable = this.playing.has(key) || paused;
       if (!switchable || (auto && width === undefined)) continue;
       const inView = document.visibilityState !== 'hidden' && this.visible.get(key) !== false;
       const fits = auto ? autoQuality(width!, devicePixelRatio, inView) : this.ceiling();
@@ -130,7 +131,7 @@ export class AutoQuality {
       const previous = this.asked.get(key);
       const capped = quality !== fits || temporal !== 2;
       // A manual quality is applied by the element itself; the controller only steps below it.
-      if (!previous && !auto && !capped && feed.quality !== 'audio') {
+      if (!previous && !auto && !capped && !paused) {
         this.asked.set(key, { quality, temporal, capped });
         continue;
       }

@@ -305,7 +305,7 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
         feed.display ??= stream.display;
       }
       this.emit('feed-added', feed);
-      const wanted = this.wanted.get(p.id) ?? this.wantedForAll;
+      const wanted = this.wantedFor(p.id);
       if (wanted) void this.applyQuality(feed, wanted).catch(() => {});
     }
     this.emit('feeds', [...this.feeds.values()]);
@@ -352,9 +352,14 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
     });
   }
 
+  /** What a feed should receive: its own choice, else the element's. */
+  private wantedFor(feedId: FeedId): Wanted | undefined {
+    return this.wanted.get(feedId) ?? this.wantedForAll;
+  }
+
   /** Before anything was asked, the layer relayed is the first one, chosen without the tile's size. */
   private wantedReason(feedId: FeedId): QualityReason {
-    return (this.wanted.get(feedId) ?? this.wantedForAll)?.reason ?? 'size';
+    return this.wantedFor(feedId)?.reason ?? 'size';
   }
 
   /**
@@ -363,7 +368,7 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
    * up once it plays.
    */
   private firstSubstream(feedId: FeedId): 0 | 1 | 2 {
-    const quality = (this.wanted.get(feedId) ?? this.wantedForAll)?.quality;
+    const quality = this.wantedFor(feedId)?.quality;
     return quality && quality !== 'audio' ? SUBSTREAM[quality] : 0;
   }
 
@@ -401,7 +406,7 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
       !signal.aborted &&
       this.subscriber === subscriber &&
       this.feeds.get(feed.feedId) === feed &&
-      (this.wanted.get(feed.feedId) ?? this.wantedForAll) === wanted;
+      this.wantedFor(feed.feedId) === wanted;
     sleep(LAYER_RETRY_MS, signal)
       .then(() => (stillWanted() ? this.applyQuality(feed, wanted) : undefined))
       .catch(() => {});

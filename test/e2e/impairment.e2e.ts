@@ -296,7 +296,7 @@ function ladderMoves(page: Page, since: number): Promise<string> {
   );
 }
 
-/** The element's events since `since`, e.g. "janus-state:reconnecting@3.1s janus-quality:audio@7.8s", for the log. */
+/** The element's events since `since`, e.g. "state:reconnecting@3.1s quality:audio@7.8s", for the log. */
 function eventLog(page: Page, since: number): Promise<string> {
   return page.evaluate(
     (since) =>
