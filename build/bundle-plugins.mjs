@@ -32,6 +32,8 @@ const UNUSED_JANUS = {
     'listDevices',
     'attachMediaStream',
     'reattachMediaStream',
+    // getUserMedia constraints for a track janus.js would capture itself.
+    'trackConstraints',
   ],
   /**
    * `function name(…) {…}` inside `Janus()`, reached only through plugin-handle methods, and
@@ -50,9 +52,14 @@ const UNUSED_JANUS = {
     'getInfo',
     'getLocalTracks',
     'getRemoteTracks',
+    // Tracks are swapped on the RTCRtpSender itself (VideoRoomPublisher.replaceTrack).
+    'replaceTracks',
   ],
-  /** `name: function (…) {…}` of janus.js's default (legacy Chrome extension) screen-share helper. */
-  methods: ['getScreen'],
+  /**
+   * `name: function (…) {…}` of janus.js's default (legacy Chrome extension) screen-share helper:
+   * getScreen, and init, which only listens for that extension's replies.
+   */
+  methods: ['getScreen', 'init'],
 };
 
 export function trimJanus() {

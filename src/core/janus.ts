@@ -652,17 +652,6 @@ export class PluginHandle extends Emitter<HandleEvents> {
     });
   }
 
-  /** Swaps local tracks on existing transceivers, without renegotiating. */
-  replaceTracks(tracks: TrackOption[]): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.handle.replaceTracks({
-        tracks,
-        success: () => resolve(),
-        error: (error: unknown) => reject(toWidgetError(error, 'negotiation-failed')),
-      });
-    });
-  }
-
   /** Resolves once the PeerConnection is up; rejects with `ice-failed` if it cannot come up in time. */
   whenConnected(signal?: AbortSignal): Promise<void> {
     // Janus may have reported webrtcup before anyone asked.

@@ -42,6 +42,11 @@ export function audioConstraints(options: CaptureOptions): MediaTrackConstraints
   return constraints;
 }
 
+/** The video sender of a publishing PeerConnection, also while the camera is off (no track). */
+export function videoSender(pc: RTCPeerConnection | undefined): RTCRtpSender | undefined {
+  return pc?.getTransceivers().find((t) => t.receiver.track.kind === 'video' && t.direction !== 'inactive')?.sender;
+}
+
 /** Stops every track of a stream (the camera light goes off). */
 export function stopStream(stream: MediaStream | undefined): void {
   for (const track of stream?.getTracks() ?? []) track.stop();

@@ -1,6 +1,7 @@
 import { Emitter } from './emitter.js';
 import { JanusWidgetError, throwIfAborted, toWidgetError } from './errors.js';
 import type { ConnectOptions, Jsep, PluginData, PluginHandle, TrackOption } from './janus.js';
+import { videoSender } from './media.js';
 import { acquireSession, type SessionLease } from './session.js';
 import {
   AUDIO_ONLY_DESCRIPTION,
@@ -43,6 +44,27 @@ export function simulcastBitrates(total: number | undefined): { high: number; me
   const high = Math.round(total * (9 / 13));
   const medium = Math.round(total * (3 / 13));
   return { high, medium, low: Math.max(30_000, total - high - medium) };
+}
+
+/** How long after the PeerConnection is up the top two encodings wait for Janus to report our video. */
+export const STEP_UP_FALLBACK_MS = 2000;
+
+/**
+ * The three rid encodings as janus.js would make them, but only the low one active: its small
+ * keyframe goes out at once, where with all three on Chromium first encodes the full-size frame
+ * (the first video packets left ~50 ms later from a fake 720p camera). The other two are turned
+ * on once Janus receives video.
+ */
+export function simulcastEncodings(total: number | undefined): RTCRtpEncodingParameters[] {
+  const bitrates = simulcastBitrates(total);
+  const layer = (rid: 'h' | 'm' | 'l', maxBitrate: number, scaleResolutionDownBy: number) => ({
+    rid,
+    active: rid === 'l',
+    scalabilityMode: 'L1T2',
+    maxBitrate,
+    scaleResolutionDownBy,
+  });
+  return [layer('h', bitrates.high, 1), layer('m', bitrates.medium, 2), layer('l', bitrates.low, 4)];
 }
 
 /** The codec Janus picked for the first m-line of a kind, read from its answer; undefined if rejected. */
@@ -98,7 +120,6 @@ export class VideoRoomPublisher extends Emitter<PublisherEvents> {
     return this.handle?.pc;
   }
 
-  /** Joins the room and publishes the stream's tracks; resolves once Janus answered. */
   /** Joins the session and attaches the handle, so it can overlap capture; `publish` does it if needed. */
   async connect(signal?: AbortSignal): Promise<void> {
     if (this.handle || this.disposed) return;
@@ -117,6 +138,7 @@ export class VideoRoomPublisher extends Emitter<PublisherEvents> {
     }
   }
 
+  /** Joins the room and publishes the stream's tracks; resolves once Janus answered and media is up. */
   async publish(stream: MediaStream, signal?: AbortSignal): Promise<{ feedId: number | string }> {
     const { options } = this;
     await this.connect(signal);
@@ -137,7 +159,7 @@ export class VideoRoomPublisher extends Emitter<PublisherEvents> {
           dontStop: true,
           simulcast: options.simulcast && !isScreen,
         };
-        if (videoTrack.simulcast) videoTrack.simulcastMaxBitrates = simulcastBitrates(options.maxBitrate);
+        if (videoTrack.simulcast) videoTrack.sendEncodings = simulcastEncodings(options.maxBitrate);
         if (options.videoCodec) videoTrack.codec = options.videoCodec;
         tracks.push(videoTrack);
       }
@@ -156,6 +178,7 @@ export class VideoRoomPublisher extends Emitter<PublisherEvents> {
       });
       const mediaUp = this.handle.whenConnected(signal);
       mediaUp.catch(() => {});
+      const stepUp = video && options.simulcast ? this.stepUpWhenVideoFlows(this.handle) : undefined;
       const { data, jsep } = await this.handle
         .request(message, (reply, answer) => reply['videoroom'] === 'joined' && Boolean(answer), {
           jsep: offer,
@@ -171,11 +194,40 @@ export class VideoRoomPublisher extends Emitter<PublisherEvents> {
       if (options.maxBitrate && !options.simulcast) this.capBitrate(options.maxBitrate);
       // Subscribers can only see a feed once its PeerConnection is up.
       await mediaUp;
+      stepUp?.armFallback();
       return { feedId: this.feedId };
     } catch (error) {
       await this.dispose();
       throw error;
     }
+  }
+
+  /** Turns all simulcast encodings on when Janus first receives our video, or a while after media is up. */
+  private stepUpWhenVideoFlows(handle: PluginHandle): { armFallback(): void } {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stop = () => {
+      offMedia();
+      clearTimeout(timer);
+    };
+    const stepUp = () => {
+      stop();
+      void this.activateEncodings();
+    };
+    const offMedia = handle.on('media', ({ kind, receiving }) => {
+      if (kind === 'video' && receiving) stepUp();
+    });
+    this.offTeardown.push(stop);
+    return { armFallback: () => (timer ??= setTimeout(stepUp, STEP_UP_FALLBACK_MS)) };
+  }
+
+  private async activateEncodings(): Promise<void> {
+    // Not by mid: Janus may report video before the answer's mids are read.
+    const sender = videoSender(this.pc);
+    const parameters = sender?.getParameters();
+    // Only as publish() set them: once the uplink ladder has changed them, they are its call.
+    if (!sender || !parameters?.encodings.every((e) => e.active === (e.rid === 'l'))) return;
+    for (const encoding of parameters.encodings) encoding.active = true;
+    await sender.setParameters(parameters).catch(() => {});
   }
 
   private watch(handle: PluginHandle): void {

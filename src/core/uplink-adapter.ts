@@ -1,3 +1,4 @@
+import { videoSender } from './media.js';
 import type { LiveStatsSample } from './stats-sampler.js';
 import type { UplinkChange, UplinkLevel } from './types.js';
 import { UPLINK_THRESHOLDS, UplinkLadder, encodingsFor, type UplinkInput } from './uplink-degradation.js';
@@ -142,11 +143,6 @@ export class UplinkAdapter {
     });
     await sender.setParameters(parameters);
   }
-}
-
-/** The video sender of a publishing PeerConnection, also while the camera is off (no track). */
-function videoSender(pc: RTCPeerConnection | undefined): RTCRtpSender | undefined {
-  return pc?.getTransceivers().find((t) => t.receiver.track.kind === 'video' && t.direction !== 'inactive')?.sender;
 }
 
 /** What a single (non-simulcast) encoding may send at a level, in bps: the level's budget less audio. */

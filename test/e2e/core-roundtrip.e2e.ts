@@ -10,6 +10,7 @@ declare global {
     widgets: typeof import('../../src/index.js');
     publisher: import('../../src/index.js').VideoRoomPublisher;
     subscriber: import('../../src/index.js').VideoRoomSubscriber;
+    firstActive: (string | undefined)[];
   }
 }
 
@@ -78,11 +79,18 @@ describe('core: publish -> Janus -> subscribe', () => {
     await browser?.close();
   });
 
-  it('publishes the fake camera at 1280x720 with three simulcast layers', async () => {
+  it('publishes the fake camera at 1280x720 on the low simulcast layer first, then on all three', async () => {
     const { ws } = stack().janus;
     feedId = await publisherPage.evaluate(
       async ({ ws, room }) => {
         const { captureMedia, VideoRoomPublisher } = window.widgets;
+        // The rids the video transceiver is created with (what the offer starts sending).
+        const addTransceiver = RTCPeerConnection.prototype.addTransceiver;
+        RTCPeerConnection.prototype.addTransceiver = function (trackOrKind, init) {
+          const encodings = init?.sendEncodings ?? [];
+          if (encodings.length > 1) window.firstActive = encodings.filter((e) => e.active !== false).map((e) => e.rid);
+          return addTransceiver.call(this, trackOrKind, init);
+        };
         const { stream } = await captureMedia({
           video: 'camera',
           audio: 'microphone',
@@ -103,6 +111,7 @@ describe('core: publish -> Janus -> subscribe', () => {
       { ws, room },
     );
     assert.ok(feedId, 'Janus gave the publisher a feed id');
+    assert.deepEqual(await publisherPage.evaluate(() => window.firstActive), ['l'], 'only the low layer at first');
 
     // The top layer waits for Chromium's bandwidth estimate to ramp up, slower on a busy machine.
     const layers = await waitFor(
