@@ -54,7 +54,13 @@ function watchPeerConnections(tracing) {
       this.addEventListener('open', () => trace('ws open'));
       this.addEventListener('message', (event) => {
         const m = JSON.parse(event.data);
-        if (m.janus !== 'ack') trace(`<- ${m.janus} ${m.plugindata?.data?.videoroom ?? ''}${m.jsep ? ' +jsep' : ''}`);
+        if (m.janus === 'ack') return;
+        // Janus's "media" events say when it first received each kind (and simulcast layer) from us.
+        const media =
+          m.janus === 'media'
+            ? `${m.type} mid ${m.mid}${m.substream === undefined ? '' : ` layer ${m.substream}`}`
+            : '';
+        trace(`<- ${m.janus} ${m.plugindata?.data?.videoroom ?? ''}${m.jsep ? ' +jsep' : ''}${media}`);
       });
     }
     send(data) {
