@@ -46,6 +46,9 @@ export function simulcastBitrates(total: number | undefined): { high: number; me
   return { high, medium, low: Math.max(30_000, total - high - medium) };
 }
 
+/** Whether a simulcast encoding is on from the start (see simulcastEncodings). */
+const startsActive = (rid: string | undefined) => rid === 'l';
+
 /** How long after the PeerConnection is up the top two encodings wait for Janus to report our video. */
 export const STEP_UP_FALLBACK_MS = 2000;
 
@@ -59,7 +62,7 @@ export function simulcastEncodings(total: number | undefined): RTCRtpEncodingPar
   const bitrates = simulcastBitrates(total);
   const layer = (rid: 'h' | 'm' | 'l', maxBitrate: number, scaleResolutionDownBy: number) => ({
     rid,
-    active: rid === 'l',
+    active: startsActive(rid),
     scalabilityMode: 'L1T2',
     maxBitrate,
     scaleResolutionDownBy,
@@ -225,7 +228,7 @@ export class VideoRoomPublisher extends Emitter<PublisherEvents> {
     const sender = videoSender(this.pc);
     const parameters = sender?.getParameters();
     // Only as publish() set them: once the uplink ladder has changed them, they are its call.
-    if (!sender || !parameters?.encodings.every((e) => e.active === (e.rid === 'l'))) return;
+    if (!sender || !parameters?.encodings.every((e) => e.active === startsActive(e.rid))) return;
     for (const encoding of parameters.encodings) encoding.active = true;
     await sender.setParameters(parameters).catch(() => {});
   }
