@@ -25,7 +25,7 @@ export interface PublisherControllerEvents {
   published(detail: { feedId: number | string; room: number | string }): void;
   unpublished(detail: { feedId: number | string; room: number | string }): void;
   fallback(reason: 'audio-only'): void;
-  /** The machine reverted the video source (a cancelled screen picker): mirror it on the element. */
+  /** The machine changed the video source on its own (the browser ended a screen share). */
   source(detail: { video: VideoSource; videoDevice?: string | undefined }): void;
 }
 

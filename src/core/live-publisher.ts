@@ -14,6 +14,9 @@ import { connectOptions, type ResolvedConnectOptions } from './reconnect.js';
 
 export type PublisherState = MachineState;
 
+/** What `switchSource` may change. */
+export type SourceChange = Partial<Pick<CaptureOptions, 'video' | 'videoDevice' | 'audioDevice'>>;
+
 export interface PublisherSettings {
   connection: ConnectionConfig;
   capture: CaptureOptions;
@@ -36,7 +39,7 @@ export interface LivePublisherEvents {
   pc: RTCPeerConnection | undefined;
   /** Janus reported lost packets (`uplink` true: on their way from us to Janus). */
   slowlink: { uplink: boolean; lost: number };
-  /** The video source was reverted (a screen share was cancelled): the element mirrors it. */
+  /** The machine changed the video source on its own (the browser ended a screen share). */
   source: { video: VideoSource; videoDevice?: string | undefined };
 }
 
@@ -54,6 +57,8 @@ export class LivePublisher extends Machine<PublisherState, LivePublisherEvents> 
   private publisher: VideoRoomPublisher | undefined;
   /** The capture in progress, so a start() during a preview waits for it instead of capturing twice. */
   private capturing: Promise<MediaStream> | undefined;
+  /** The source switch in progress (settled), which the next one waits for. */
+  private switching: Promise<void> = Promise.resolve();
 
   constructor(private settings: PublisherSettings) {
     super('idle');
@@ -335,9 +340,16 @@ export class LivePublisher extends Machine<PublisherState, LivePublisherEvents> 
 
   /**
    * Switches the camera or microphone (or camera <-> screen) without renegotiating. When the new
-   * video source fails (a cancelled screen picker), the previous source stays and `source` says so.
+   * video source fails (a cancelled screen picker), the previous source stays (`capture` says so).
+   * Switches run one after the other: two captures racing could leave the older one sending.
    */
-  async switchSource(change: Partial<Pick<CaptureOptions, 'video' | 'videoDevice' | 'audioDevice'>>): Promise<void> {
+  switchSource(change: SourceChange): Promise<void> {
+    const switched = this.switching.then(() => this.switchNow(change));
+    this.switching = switched.catch(() => {});
+    return switched;
+  }
+
+  private async switchNow(change: SourceChange): Promise<void> {
     const previous = this.settings.capture;
     const capture = { ...previous, ...change };
     this.settings = { ...this.settings, capture };
@@ -366,7 +378,6 @@ export class LivePublisher extends Machine<PublisherState, LivePublisherEvents> 
             ...this.settings,
             capture: { ...capture, video: previous.video, videoDevice: previous.videoDevice },
           };
-          this.emit('source', { video: previous.video, videoDevice: previous.videoDevice });
           throw error;
         }
       }

@@ -323,21 +323,53 @@ describe('<janus-publisher>', function () {
       expect(liveTracks().filter((t) => t.kind === 'video')).to.have.length(1, 'the screen capture was stopped');
     });
 
+    it('back to the camera before the screen capture finished: the camera is what is sent', async () => {
+      const m = mount(await serverAttributes({ autostart: true }));
+      await until(() => m.el.state === 'live', 'live');
+      const pc = m.el.peerConnection!;
+      const videoSender = () => pc.getSenders().find((s) => s.track?.kind === 'video');
+      // A picker the user takes a while with: the camera switch comes meanwhile.
+      const getDisplayMedia = navigator.mediaDevices.getDisplayMedia;
+      navigator.mediaDevices.getDisplayMedia = async (constraints) => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return getDisplayMedia(constraints);
+      };
+      m.el.video = 'screen';
+      await m.el.updateComplete;
+      m.el.video = 'camera';
+      await until(() => m.of('janus-device-change').length === 2, 'both switches announced');
+      expect(m.of('janus-device-change').map((e) => e.detail.source)).to.deep.equal(['screen', 'camera']);
+      expect(videoSender()!.track!.getSettings().displaySurface).to.equal(undefined, 'the camera is sent');
+      expect(m.el.video).to.equal('camera');
+      expect(liveTracks().filter((t) => t.kind === 'video')).to.have.length(1, 'the screen capture was stopped');
+    });
+
     // Headless Chromium has no "Stop sharing" bar to press; the browser tells pages through the
     // track's `ended` event, which is dispatched here as the browser would.
     it('the browser ending a screen share goes back to the camera while staying live', async () => {
+      let screenPrompts = 0;
+      const getDisplayMedia = navigator.mediaDevices.getDisplayMedia;
+      navigator.mediaDevices.getDisplayMedia = (constraints) => (screenPrompts++, getDisplayMedia(constraints));
       const m = mount(await serverAttributes({ autostart: true }));
       await until(() => m.el.state === 'live', 'live');
       const pc = m.el.peerConnection!;
       const videoSender = () => pc.getSenders().find((s) => s.track?.kind === 'video');
       m.el.video = 'screen';
       await until(() => videoSender()?.track?.getSettings().displaySurface !== undefined, 'screen being sent');
+      // An update of the element while the camera starts must not switch it back to the screen.
+      const getUserMedia = navigator.mediaDevices.getUserMedia;
+      navigator.mediaDevices.getUserMedia = (constraints) => (m.el.requestUpdate(), getUserMedia(constraints));
       videoSender()!.track!.dispatchEvent(new Event('ended'));
       await until(() => m.el.video === 'camera', 'element back on the camera');
       await until(() => videoSender()?.track?.getSettings().displaySurface === undefined, 'camera being sent');
       expect(m.el.state).to.equal('live');
       expect(m.of('janus-error')).to.have.length(0);
       expect(liveTracks().filter((t) => t.kind === 'video')).to.have.length(1, 'the screen capture was stopped');
+      expect(screenPrompts).to.equal(1, 'the screen is not asked for again');
+      expect(m.of('janus-device-change').map((e) => e.detail)).to.deep.equal([
+        { kind: 'video', source: 'screen' },
+        { kind: 'video', source: 'camera' },
+      ]);
     });
 
     it('no camera: falls back to audio only, announced by janus-device-change {fallback}', async () => {

@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { PublisherSettings, PublisherState } from '../../core/live-publisher.js';
-import type { AudioSource, CaptureOptions, VideoSource } from '../../core/media.js';
+import type { PublisherSettings, PublisherState, SourceChange } from '../../core/live-publisher.js';
+import type { AudioSource, VideoSource } from '../../core/media.js';
 import type { VideoCodec } from '../../core/publisher.js';
 import { PublisherController } from '../../controllers/publisher-controller.js';
 import { StatsController } from '../../controllers/stats-controller.js';
@@ -166,6 +166,7 @@ export class JanusPublisher extends JanusRoomElement<PublisherState> {
     source: ({ video, videoDevice }) => {
       this.video = video;
       this.videoDevice = videoDevice ?? '';
+      this.announceSource('video');
     },
   });
 
@@ -284,11 +285,14 @@ export class JanusPublisher extends JanusRoomElement<PublisherState> {
       publisher.setAudioEnabled(!this.muted).catch((error: unknown) => this.controller.report(error));
     }
     if (changed.has('cameraOff') && publisher.videoEnabled === this.cameraOff) void this.toggleCamera(!this.cameraOff);
+    // Only what the page changed: the machine's capture runs ahead of these while it switches.
     const now = publisher.capture;
-    const change: Partial<Pick<CaptureOptions, 'video' | 'videoDevice' | 'audioDevice'>> = {};
-    if (this.video !== now.video) change.video = this.video;
-    if ((this.videoDevice || undefined) !== now.videoDevice) change.videoDevice = this.videoDevice || undefined;
-    if ((this.audioDevice || undefined) !== now.audioDevice) change.audioDevice = this.audioDevice || undefined;
+    const change: SourceChange = {};
+    if (changed.has('video') && this.video !== now.video) change.video = this.video;
+    const videoDevice = this.videoDevice || undefined;
+    if (changed.has('videoDevice') && videoDevice !== now.videoDevice) change.videoDevice = videoDevice;
+    const audioDevice = this.audioDevice || undefined;
+    if (changed.has('audioDevice') && audioDevice !== now.audioDevice) change.audioDevice = audioDevice;
     if (Object.keys(change).length > 0) void this.switchSource(change);
   }
 
@@ -301,23 +305,32 @@ export class JanusPublisher extends JanusRoomElement<PublisherState> {
     }
   }
 
-  private async switchSource(
-    change: Partial<Pick<CaptureOptions, 'video' | 'videoDevice' | 'audioDevice'>>,
-  ): Promise<void> {
+  private async switchSource(change: SourceChange): Promise<void> {
     const publisher = this.controller.publisher;
     try {
       await publisher?.switchSource(change);
       if (publisher !== this.controller.publisher) return;
       if (this.state !== 'error') this.error = undefined;
-      const kind = 'audioDevice' in change && !('video' in change) && !('videoDevice' in change) ? 'audio' : 'video';
-      const detail: JanusDeviceChangeDetail = { kind };
-      const deviceId = kind === 'audio' ? change.audioDevice : publisher?.capture.videoDevice;
-      if (deviceId) detail.deviceId = deviceId;
-      if (kind === 'video') detail.source = publisher?.capture.video;
-      this.dispatchEvent(widgetEvent('janus-device-change', detail));
+      this.announceSource(
+        'audioDevice' in change && !('video' in change) && !('videoDevice' in change) ? 'audio' : 'video',
+      );
     } catch (error) {
+      // The previous source stays: the attributes say so again.
+      if (publisher && publisher === this.controller.publisher) {
+        this.video = publisher.capture.video;
+        this.videoDevice = publisher.capture.videoDevice ?? '';
+      }
       this.controller.report(error);
     }
+  }
+
+  private announceSource(kind: 'audio' | 'video'): void {
+    const capture = this.controller.publisher?.capture;
+    const detail: JanusDeviceChangeDetail = { kind };
+    const deviceId = kind === 'audio' ? capture?.audioDevice : capture?.videoDevice;
+    if (deviceId) detail.deviceId = deviceId;
+    if (kind === 'video') detail.source = capture?.video;
+    this.dispatchEvent(widgetEvent('janus-device-change', detail));
   }
 
   private text(key: keyof typeof PUBLISHER_STRINGS): string {
