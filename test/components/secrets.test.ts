@@ -87,7 +87,8 @@ function exposed({ el, stats, seen }: Mounted, authored: readonly string[]): str
 
 async function expectNoLeak(m: Mounted, authored: readonly string[], code?: string): Promise<void> {
   await until(() => m.el.state === 'error', `state error (${code ?? 'any'})`);
-  if (code) expect((m.el.error as { code: string }).code).to.equal(code);
+  const error = m.el.error as { code?: string; message?: string } | undefined;
+  if (code) expect(error?.code, error?.message).to.equal(code);
   await m.el.updateComplete;
   await m.stats.updateComplete;
   const text = exposed(m, authored);

@@ -397,17 +397,23 @@ export class JanusPublisher extends JanusRoomElement<PublisherState> {
     const stream = this.controller.stream;
     const hasVideo = Boolean(stream?.getVideoTracks().some((t) => t.readyState === 'live' && t.enabled));
     const mirrored = hasVideo && this.video === 'camera' && this.facingMode !== 'environment';
+    // No <video> before there is a stream: the first one on a page makes Chromium parse its media
+    // style sheet (~12 ms), which would sit on the way to the first packets.
     return html`<div part="base">
-      <video
-        part="video"
-        class=${mirrored ? 'mirrored' : ''}
-        .srcObject=${stream ?? null}
-        ?hidden=${!hasVideo}
-        .muted=${true}
-        autoplay
-        playsinline
-        aria-hidden="true"
-      ></video>
+      ${
+        stream
+          ? html`<video
+            part="video"
+            class=${mirrored ? 'mirrored' : ''}
+            .srcObject=${stream}
+            ?hidden=${!hasVideo}
+            .muted=${true}
+            autoplay
+            playsinline
+            aria-hidden="true"
+          ></video>`
+          : nothing
+      }
       ${hasVideo ? nothing : html`<div part="placeholder"><slot name="placeholder">${this.text('noVideo')}</slot></div>`}
       <div part="status" role="status" data-state=${this.state}>${this.text(this.state as PublisherState)}</div>
       ${this.error ? html`<div part="error" role="alert"><slot name="error">${this.error.message}</slot></div>` : nothing}
