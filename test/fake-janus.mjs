@@ -11,6 +11,9 @@
 //   listed               `listparticipants` names one publisher (id 77, who is gone by the time
 //                        anyone subscribes: the subscriber join answers "No such feed")
 //   slow-lobby           a publisher's (the lobby's) join is answered 300 ms late
+//   slow-listing         `listparticipants` is answered 300 ms late (Janus serves it on another
+//                        thread than the joins, so a later join's answer can come first)
+//   wrong-pin            every join is refused as a real Janus refuses a wrong PIN (433)
 // Scripts combine with commas: `never-answer-destroy,flood`.
 import { createHash, randomInt } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -207,7 +210,10 @@ export async function startFakeJanus({ script = '' } = {}) {
           return send({ janus: 'ack', session_id: sessionId, transaction });
         case 'message':
           // Janus answers a listing at once, with no ack before it.
-          if (name === 'listparticipants') return listParticipants(sessionId, handleId, message.body, transaction);
+          if (name === 'listparticipants') {
+            const list = () => listParticipants(sessionId, handleId, message.body, transaction);
+            return scripts.has('slow-listing') ? later(300, list) : list();
+          }
           send({ janus: 'ack', session_id: sessionId, transaction });
           return answer(sessionId, handleId, message.body ?? {}, transaction);
         default:
@@ -219,6 +225,9 @@ export async function startFakeJanus({ script = '' } = {}) {
       const reply = (data) => pluginEvent(sessionId, handleId, { room: body.room, ...data }, transaction);
       switch (body.request) {
         case 'join':
+          if (scripts.has('wrong-pin')) {
+            return reply({ videoroom: 'event', error_code: 433, error: 'Unauthorized (wrong pin)' });
+          }
           if (body.ptype === 'subscriber') {
             // No feeds exist here: what Janus answers for a feed that just left.
             return reply({ videoroom: 'event', error_code: 428, error: 'No such feed' });

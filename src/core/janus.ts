@@ -4,6 +4,7 @@ import { Emitter } from './emitter.js';
 import {
   JanusWidgetError,
   abortReason,
+  abortable,
   fromJanusCoreError,
   fromVideoRoomError,
   throwIfAborted,
@@ -210,6 +211,15 @@ function sessionError(message: string): JanusWidgetError {
     return new JanusWidgetError('server-unreachable', `Cannot reach the Janus server (${message})`);
   }
   return new JanusWidgetError('janus-error', message);
+}
+
+/** The error a plugin's answer carries, if it is one. */
+function pluginError(data: PluginData): JanusWidgetError | undefined {
+  if (typeof data.error_code !== 'number' && typeof data.error !== 'string') return undefined;
+  return fromVideoRoomError(
+    typeof data.error_code === 'number' ? data.error_code : 0,
+    typeof data.error === 'string' ? data.error.slice(0, 1024) : 'Unknown plugin error',
+  );
 }
 
 interface ConnectionEvents {
@@ -488,12 +498,10 @@ export class PluginHandle extends Emitter<HandleEvents> {
   }
 
   private route(data: PluginData, jsep?: Jsep): void {
-    if (typeof data.error_code === 'number' || typeof data.error === 'string') {
+    const error = pluginError(data);
+    if (error) {
+      // The plugin answers asynchronous requests in the order they came, and its errors name none.
       const first = this.pending.shift();
-      const error = fromVideoRoomError(
-        typeof data.error_code === 'number' ? data.error_code : 0,
-        typeof data.error === 'string' ? data.error.slice(0, 1024) : 'Unknown plugin error',
-      );
       if (first) first.reject(error);
       else this.emit('event', { data, jsep });
       return;
@@ -562,21 +570,31 @@ export class PluginHandle extends Emitter<HandleEvents> {
       this.send(message, options.jsep).then(
         (data) => {
           // A synchronous answer (or a synchronous error) arrives here rather than as an event.
-          if (data && (typeof data.error_code === 'number' || typeof data.error === 'string')) {
-            this.route(data);
-          } else if (data && matches(data)) {
-            const index = this.pending.indexOf(entry);
-            if (index >= 0) this.pending.splice(index, 1);
-            entry.resolve({ data });
-          }
+          const error = data && pluginError(data);
+          if (error || (data && matches(data))) unlist();
+          if (error) entry.reject(error);
+          else if (data && matches(data)) entry.resolve({ data });
         },
         (error) => {
-          const index = this.pending.indexOf(entry);
-          if (index >= 0) this.pending.splice(index, 1);
+          unlist();
           entry.reject(error);
         },
       );
     });
+  }
+
+  /**
+   * Sends a synchronous plugin request (listparticipants, exists, ...) and resolves with its answer.
+   * It stays out of the asynchronous requests' queue: Janus serves it on another thread, so it
+   * can be answered after a later join's error, which would otherwise be taken as its own.
+   */
+  async query(message: Record<string, unknown>, signal?: AbortSignal): Promise<PluginData> {
+    throwIfAborted(signal);
+    const data = await abortable(this.send(message), signal);
+    const error = data ? pluginError(data) : undefined;
+    if (error) throw error;
+    if (!data) throw new JanusWidgetError('janus-error', `Janus answered "${String(message['request'])}" with nothing`);
+    return data;
   }
 
   /**

@@ -155,14 +155,10 @@ export class RoomViewer extends Machine<ViewerState, RoomViewerEvents> {
     const early =
       feed !== undefined
         ? this.subscribeFirst([{ id: feed }], signal)
-        : lobby
-            .request(listParticipantsBody(connection.room), (reply) => reply['videoroom'] === 'participants', {
-              signal: listing.signal,
-            })
-            .then(
-              ({ data }) => this.subscribeFirst(toParticipatingPublishers(data), signal),
-              () => {}, // refused, unanswered or overtaken by the join: the join's list serves
-            );
+        : lobby.query(listParticipantsBody(connection.room), listing.signal).then(
+            (data) => this.subscribeFirst(toParticipatingPublishers(data), signal),
+            () => {}, // refused, unanswered or overtaken by the join: the join's list serves
+          );
     early.catch(() => {});
     const message = joinPublisherBody({ room: connection.room, pin: connection.pin });
     const { data } = await lobby.request(message, (reply) => reply['videoroom'] === 'joined', { signal });

@@ -183,6 +183,17 @@ describe('against a fake Janus', () => {
       expect(failures).to.deep.equal([]);
     });
 
+    it('a join refused before the listparticipants next to it is answered fails at once, as refused', async () => {
+      const fake = await fakeJanus('wrong-pin,slow-listing');
+      const { el, states } = mount<JanusViewer>('janus-viewer', fake.url, { pin: 'wrong' });
+      await until(() => el.state === 'error', 'error', 5000);
+      expect(el.error?.code).to.equal('unauthorized');
+      expect(connectingFor(states)).to.be.below(REQUEST_MS);
+      await expectNothingLeft(fake.id);
+      el.remove();
+      expect(failures).to.deep.equal([]);
+    });
+
     it('an unanswered listparticipants holds nothing up: the join answers, the viewer waits at once', async () => {
       const fake = await fakeJanus('never-answer-listparticipants');
       const { el, states } = mount<JanusViewer>('janus-viewer', fake.url);
