@@ -589,11 +589,9 @@ export class PluginHandle extends Emitter<HandleEvents> {
    * can be answered after a later join's error, which would otherwise be taken as its own.
    */
   async query(message: Record<string, unknown>, signal?: AbortSignal): Promise<PluginData> {
-    throwIfAborted(signal);
-    const data = await abortable(this.send(message), signal);
-    const error = data ? pluginError(data) : undefined;
+    const data = (await abortable(this.send(message), signal)) ?? {};
+    const error = pluginError(data);
     if (error) throw error;
-    if (!data) throw new JanusWidgetError('janus-error', `Janus answered "${String(message['request'])}" with nothing`);
     return data;
   }
 
