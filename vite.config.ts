@@ -3,6 +3,7 @@ import { defineConfig } from 'vite';
 import {
   manglePrivates,
   minifyCss,
+  minifyHtml,
   plainDynamicImports,
   removeStaleChunks,
   trimJanus,
@@ -23,6 +24,7 @@ export default defineConfig(async ({ command, mode }) => ({
           plainDynamicImports(),
           trimJanus(),
           minifyCss(),
+          minifyHtml(),
           await manglePrivates(fileURLToPath(new URL('.', import.meta.url))),
           removeStaleChunks(),
         ]

@@ -134,6 +134,35 @@ export function minifyCss() {
 }
 
 /**
+ * Layout whitespace out of the html`` templates of the elements: a run of whitespace with a line
+ * break in it becomes one space, which HTML renders the same (no template sets `white-space: pre`).
+ */
+export function minifyHtml() {
+  return {
+    name: 'janus-widgets:minify-html',
+    transform(code, id) {
+      if (!/[\\/]src[\\/]components[\\/]/.test(id) || !/\bhtml`/.test(code)) return undefined;
+      const quasis = [];
+      const visit = (node) => {
+        if (!node || typeof node !== 'object') return;
+        if (Array.isArray(node)) return node.forEach(visit);
+        if (node.type === 'TaggedTemplateExpression' && node.tag.type === 'Identifier' && node.tag.name === 'html')
+          quasis.push(...node.quasi.quasis);
+        for (const key of Object.keys(node)) if (key !== 'parent') visit(node[key]);
+      };
+      visit(this.parse(code));
+      if (quasis.length === 0) throw new Error(`minify-html: no html template found in ${id}`);
+      let out = code;
+      for (const quasi of quasis.sort((a, b) => b.start - a.start)) {
+        const text = out.slice(quasi.start, quasi.end).replace(/\s*\n\s*/g, ' ');
+        out = out.slice(0, quasi.start) + text + out.slice(quasi.end);
+      }
+      return { code: out, map: null };
+    },
+  };
+}
+
+/**
  * dist/ is shared with the lib build (dist/lib, dist/types), so it is not emptied: this removes the
  * hashed chunks of earlier CDN builds once the new ones are written.
  */
