@@ -5,7 +5,7 @@ import '../../src/define.js';
 import type { JanusPublisher } from '../../src/components/janus-publisher/janus-publisher.js';
 import type { JanusViewer } from '../../src/components/janus-viewer/janus-viewer.js';
 import { setJanusTimeouts } from '../../src/core/janus.js';
-import { until } from './stack.js';
+import { fakeJanus, stopFakeJanuses, until } from './stack.js';
 
 interface FakeLog {
   sockets: { opened: number; open: number };
@@ -21,14 +21,6 @@ interface FakeLog {
 /** The short request timeout these tests run with, instead of 10 s. */
 const REQUEST_MS = 500;
 const DESTROY_MS = 300;
-
-const fakes: number[] = [];
-
-async function fakeJanus(script: string): Promise<{ id: number; url: string }> {
-  const fake = (await (await fetch(`/__fake-janus?script=${script}`)).json()) as { id: number; url: string };
-  fakes.push(fake.id);
-  return fake;
-}
 
 async function fakeLog(id: number): Promise<FakeLog> {
   return (await (await fetch(`/__fake-janus/log?id=${id}`)).json()) as FakeLog;
@@ -93,7 +85,7 @@ describe('against a fake Janus', () => {
     restore();
     window.removeEventListener('error', onError);
     window.removeEventListener('unhandledrejection', onRejection);
-    for (const id of fakes.splice(0)) await fetch(`/__fake-janus/stop?id=${id}`);
+    await stopFakeJanuses();
   });
 
   describe('requests never answered', () => {

@@ -1,10 +1,11 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/define.js';
+import { until } from './stack.js';
 
 /** The computed font of an element's `base` part (what its text is set in). */
 async function baseFont(el: HTMLElement & { updateComplete: Promise<unknown> }) {
-  await el.updateComplete;
-  const base = el.shadowRoot!.querySelector<HTMLElement>('[part~="base"]')!;
+  // A connecting element renders once it failed to connect (see `stillQuiet`).
+  const base = await until(() => el.shadowRoot!.querySelector<HTMLElement>('[part~="base"]') ?? undefined, 'rendered');
   const style = getComputedStyle(base);
   return { family: style.fontFamily, size: style.fontSize, weight: style.fontWeight };
 }

@@ -27,4 +27,17 @@ export async function participants(room: number): Promise<Array<{ id: number; di
     .participants;
 }
 
+const fakes: number[] = [];
+
+/** Starts a scripted fake Janus (test/fake-janus.mjs); `stopFakeJanuses` stops every one started. */
+export async function fakeJanus(script: string): Promise<{ id: number; url: string }> {
+  const fake = (await (await fetch(`/__fake-janus?script=${script}`)).json()) as { id: number; url: string };
+  fakes.push(fake.id);
+  return fake;
+}
+
+export async function stopFakeJanuses(): Promise<void> {
+  for (const id of fakes.splice(0)) await fetch(`/__fake-janus/stop?id=${id}`);
+}
+
 export { until } from '../poll.js';

@@ -1,8 +1,10 @@
 // Start-up order: both elements open their WebSocket before their first render, so the socket
-// connects while the shadow DOM is built (the first frame comes sooner; see `npm run bench`).
+// connects while the shadow DOM is built, and keep that first render out of style and layout while
+// they first connect (the first frame comes sooner; see `npm run bench`).
 import { expect } from '@open-wc/testing';
 import '../../src/define.js';
-import { until } from './stack.js';
+import { QUIET_START_MS } from '../../src/components/shared/room-element.js';
+import { fakeJanus, stopFakeJanuses, until } from './stack.js';
 
 describe('start-up order', () => {
   const NativeSocket = window.WebSocket;
@@ -36,6 +38,61 @@ describe('start-up order', () => {
       await until(() => (opened.some((s) => s.url === server) ? true : undefined), 'a socket to the server');
       expect(opened.find((s) => s.url === server)!.renderedBefore).to.equal(false);
       expect(subject.hasUpdated).to.equal(true);
+    });
+  }
+});
+
+describe('a quiet first connection', () => {
+  type Widget = HTMLElement & { state: string; updateComplete: Promise<boolean> };
+  const mounted: HTMLElement[] = [];
+  afterEach(async () => {
+    for (const el of mounted.splice(0)) el.remove();
+    await stopFakeJanuses();
+  });
+
+  function mount(tag: string, attributes: Record<string, string>): Widget {
+    const el = document.createElement(tag) as Widget;
+    for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+    if (tag === 'janus-publisher') el.setAttribute('autostart', '');
+    document.body.append(el);
+    mounted.push(el);
+    return el;
+  }
+
+  const status = (el: Widget) => el.shadowRoot!.querySelector<HTMLElement>('[part~="status"]');
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+
+  for (const tag of ['janus-viewer', 'janus-publisher']) {
+    it(`<${tag}> renders nothing while it first connects, then "Connecting…" (its own words) after ${QUIET_START_MS} ms`, async () => {
+      // The fake never answers `create`: the element stays connecting.
+      const { url } = await fakeJanus('never-answer-create');
+      const el = mount(tag, { server: url, room: '1234' });
+      (el as Widget & { strings: Record<string, string> }).strings = { connecting: 'Verbinden…' };
+      await el.updateComplete;
+      await frame();
+      const start = performance.now();
+      expect(el.state).to.equal('connecting');
+      expect(el.shadowRoot!.querySelector('[part~="base"]'), 'nothing rendered at first').to.equal(null);
+      // The host keeps its box (and its background) meanwhile: nothing moves when the content comes.
+      expect(el.getBoundingClientRect().height).to.be.greaterThan(0);
+      await until(() => status(el)?.checkVisibility() || undefined, 'the status shown', 2000);
+      expect(performance.now() - start).to.be.at.least(QUIET_START_MS - 50);
+      expect(el.state).to.equal('connecting');
+      expect(status(el)!.textContent).to.equal('Verbinden…');
+      await expect(el).to.be.accessible();
+    });
+
+    it(`<${tag}> renders as soon as it leaves connecting, and at once on a later connection`, async () => {
+      const { url } = await fakeJanus('wrong-pin');
+      const el = mount(tag, { server: url, room: '1234', pin: 'wrong' });
+      await until(() => el.state === 'error' || undefined, 'error', 2000);
+      await el.updateComplete;
+      expect(status(el)?.checkVisibility()).to.equal(true);
+      // Moving the element connects it again.
+      document.body.append(el);
+      await el.updateComplete;
+      expect(el.state).to.equal('connecting');
+      expect(status(el)?.textContent).to.contain('Connecting');
     });
   }
 });

@@ -394,6 +394,8 @@ export class JanusPublisher extends JanusRoomElement<PublisherState> {
   }
 
   override render() {
+    // The preview waits too: it would be rendered between the capture and the offer.
+    if (this.stillQuiet(false)) return nothing;
     const stream = this.controller.stream;
     const hasVideo = Boolean(stream?.getVideoTracks().some((t) => t.readyState === 'live' && t.enabled));
     const mirrored = hasVideo && this.video === 'camera' && this.facingMode !== 'environment';

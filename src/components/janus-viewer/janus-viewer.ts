@@ -381,6 +381,8 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
     const player = this.hlsController.mode === 'hls' ? this.hlsController.player : undefined;
     const feeds = player ? [] : this.feeds;
     const empty = player ? this.state !== 'live' : feeds.length === 0;
+    // A subscribed feed (or the HLS player) renders at once: its video must be ready for the first frame.
+    if (this.stillQuiet(Boolean(player) || feeds.length > 0)) return nothing;
     return html`<div part="base">
       <div part="grid" style="--janus-tiles: ${Math.max(1, Math.ceil(Math.sqrt(feeds.length)))}">
         ${player ? html`<div part="tile">${player.video}</div>` : nothing}

@@ -16,6 +16,9 @@ export const CONNECTION_PROPERTIES = [
   'turnCredentials',
 ] as const;
 
+/** The longest an element's first connection keeps its content out of style and layout. */
+export const QUIET_START_MS = 300;
+
 /**
  * The connection attributes and state plumbing shared by `<janus-publisher>` and `<janus-viewer>`.
  */
@@ -60,6 +63,31 @@ export abstract class JanusRoomElement<State extends string> extends LitElement 
     this.state = initial as string;
     this.internals = this.attachInternals();
     this.internals.states?.add(initial);
+  }
+
+  private quiet = false;
+
+  override connectedCallback(): void {
+    // See `stillQuiet`: only the first connection, whose first render would be the page's first.
+    if (!this.hasUpdated) {
+      this.quiet = true;
+      setTimeout(() => {
+        this.quiet = false;
+        this.requestUpdate();
+      }, QUIET_START_MS);
+    }
+    super.connectedCallback();
+  }
+
+  /**
+   * In `render`: whether the element renders nothing yet. While it first connects, for at most
+   * QUIET_START_MS, its shadow content (15-25 ms of template, style and layout work on this main
+   * thread) would hold up the socket's replies and getUserMedia, whose steps wait for the same
+   * thread; the host keeps its box and background meanwhile. `ready`: it has what must be seen at once.
+   */
+  protected stillQuiet(ready: boolean): boolean {
+    if (ready || this.state !== 'connecting') this.quiet = false;
+    return this.quiet;
   }
 
   /** The validated connection settings; throws an `invalid-config` error naming the bad attribute. */
