@@ -571,9 +571,13 @@ export class PluginHandle extends Emitter<HandleEvents> {
         (data) => {
           // A synchronous answer (or a synchronous error) arrives here rather than as an event.
           const error = data && pluginError(data);
-          if (error || (data && matches(data))) unlist();
-          if (error) entry.reject(error);
-          else if (data && matches(data)) entry.resolve({ data });
+          if (error) {
+            unlist();
+            entry.reject(error);
+          } else if (data && matches(data)) {
+            unlist();
+            entry.resolve({ data });
+          }
         },
         (error) => {
           unlist();

@@ -72,6 +72,8 @@ export abstract class JanusRoomElement<State extends string> extends LitElement 
     if (!this.hasUpdated) {
       this.quiet = true;
       setTimeout(() => {
+        // Only an element still quiet has anything new to render.
+        if (!this.quiet) return;
         this.quiet = false;
         this.requestUpdate();
       }, QUIET_START_MS);
