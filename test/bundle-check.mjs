@@ -2,7 +2,7 @@
 // The weight of the CDN bundle (issue 13): dist/janus-widgets.js at most BUNDLE_LIMIT_KB gzip, with
 // nothing to fetch before it runs (no static import), and every lazy chunk a same-origin file next
 // to it, imported relative to the bundle (`import("./janus-widgets-….js")`), so the bundle works from
-// any folder of any origin. `node test/bundle-check.mjs` checks the built dist/ (npm test runs it
+// any folder of any origin; and V8's compile hint on its first line. `node test/bundle-check.mjs` checks the built dist/ (npm test runs it
 // after the build); `npm run bench` reports the same figures with bundleFloor() beside them.
 // Node built-ins only, but bundleFloor() uses the project's Vite.
 import { existsSync, readFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ export const kb = (bytes) => (bytes / 1024).toFixed(1);
 const STATIC_IMPORT =
   /(?:^|[;}\s])(?:import\s*(?:[\w$*{][^;'"`]*?from\s*)?|export\s*(?:\*|\{[^}]*\})\s*from\s*)(['"`])([^'"`]+)\1/g;
 const DYNAMIC_IMPORT = /\bimport\(\s*(['"`])([^'"`]*)\1\s*\)|\bimport\(\s*(?!['"`])/g;
+const COMPILE_HINT = '//# allFunctionsCalledOnLoad';
 const CHUNK = /^\.\/janus-widgets-[\w-]+\.js$/;
 
 /** Sizes of the bundle and its lazy chunks (followed from the bundle), and what is wrong with them. */
@@ -29,6 +30,12 @@ export function bundleReport(dist = join(root, 'dist')) {
   if (!existsSync(entry)) return { problems: [`${entry} is missing: build it first (vite build)`], chunks: [] };
   const code = readFileSync(entry);
   const report = { bytes: code.length, gzip: gzipBytes(code), chunks: [], problems };
+  // V8 honours the compile hint only as the script's first line (see vite.config.ts).
+  if (!code.toString().startsWith(`${COMPILE_HINT}\n`)) {
+    problems.push(
+      `dist/janus-widgets.js does not start with ${COMPILE_HINT}: its functions would compile on first call`,
+    );
+  }
   for (const [, , specifier] of code.toString().matchAll(STATIC_IMPORT)) {
     problems.push(`dist/janus-widgets.js imports ${specifier} statically: the bundle must run on its own`);
   }

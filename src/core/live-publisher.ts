@@ -143,11 +143,12 @@ export class LivePublisher extends Machine<PublisherState, LivePublisherEvents> 
     this.error = undefined;
     this.setState('connecting');
     try {
-      // The session and handle are set up while the camera starts: capture is the slow part.
+      // The session and handle are set up while the camera starts: capture is the slow part, so it is asked first.
+      const captured = this.captureOnce();
       const options = connectOptions(this.settings.connection, signal);
       const connect = (resolved: ResolvedConnectOptions) => this.preparePublisher(resolved).connect(signal);
       const connected = options instanceof Promise ? options.then(connect) : connect(options);
-      const [stream, resolved] = await Promise.all([this.captureOnce(), options, connected]);
+      const [stream, resolved] = await Promise.all([captured, options, connected]);
       await this.publishOnce(stream, resolved, signal);
     } catch (error) {
       this.fail(error);

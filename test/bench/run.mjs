@@ -287,6 +287,22 @@ scenarios.push(
   },
 );
 
+// BENCH_COMPARE=dist/base (a folder under the project with another build, e.g. `vite build --outDir dist/base`
+// in a worktree of the base commit): every widget row again with that build, interleaved with the rest, for an
+// A/B of two builds in one run.
+const compare = process.env.BENCH_COMPARE;
+if (compare) {
+  const bundle = `/${compare.replace(/^\.?\/|\/$/g, '')}/janus-widgets.js`;
+  for (const scenario of scenarios.filter((s) => s.page === INSERT)) {
+    const index = scenarios.indexOf(scenario);
+    scenarios.splice(index + 1, 0, {
+      ...scenario,
+      name: `${scenario.name} (${compare})`,
+      page: `${INSERT}?bundle=${bundle}`,
+    });
+  }
+}
+
 // BENCH_ONLY=viewer (or publisher, second) keeps the start-up rows of that measure and their baseline.
 const only = process.env.BENCH_ONLY;
 if (only) scenarios.splice(0, Infinity, ...scenarios.filter((s) => s.group.startsWith(only)));

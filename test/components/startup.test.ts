@@ -1,5 +1,5 @@
 // Start-up order: both elements open their WebSocket before their first render, so the socket
-// connects while the shadow DOM is built, and keep that first render out of style and layout while
+// connects while the shadow DOM is built (a publisher asks for the camera first, the slowest step), and keep that first render out of style and layout while
 // they first connect (the first frame comes sooner; see `npm run bench`).
 import { expect } from '@open-wc/testing';
 import '../../src/define.js';
@@ -40,6 +40,28 @@ describe('start-up order', () => {
       expect(subject.hasUpdated).to.equal(true);
     });
   }
+
+  it('<janus-publisher autostart> asks for the camera before it opens its socket', async () => {
+    const media = navigator.mediaDevices;
+    const getUserMedia = media.getUserMedia;
+    const asked: string[] = [];
+    media.getUserMedia = (constraints?: MediaStreamConstraints) => {
+      asked.push(`camera, ${opened.length} sockets open`);
+      return getUserMedia.call(media, constraints);
+    };
+    try {
+      const server = 'ws://127.0.0.1:9/camera-first';
+      subject = document.createElement('janus-publisher');
+      for (const [name, value] of Object.entries({ server, room: '1234', autostart: '' })) {
+        subject.setAttribute(name, value);
+      }
+      document.body.append(subject);
+      await until(() => (opened.some((s) => s.url === server) ? true : undefined), 'a socket to the server');
+      expect(asked).to.deep.equal(['camera, 0 sockets open']);
+    } finally {
+      media.getUserMedia = getUserMedia;
+    }
+  });
 });
 
 describe('a quiet first connection', () => {
