@@ -317,15 +317,29 @@ for (let run = 0; run < RUNS; run++) {
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * A 90 % bootstrap interval of the ratio of two medians (each sample resampled on its own): the
+ * medians of one build move by 10-15 % between runs here, so a ratio is read with its interval.
+ */
+function ratioInterval(values, baselineValues, rounds = 2000) {
+  const resample = (list) => list.map(() => list[Math.floor(Math.random() * list.length)]);
+  const ratios = Array.from({ length: rounds }, () => median(resample(values)) / median(resample(baselineValues)));
+  ratios.sort((a, b) => a - b);
+  return [ratios[Math.floor(rounds * 0.05)], ratios[Math.floor(rounds * 0.95)]];
+}
+
 const results = { date: new Date().toISOString(), chromium: browser.version(), runs: RUNS, startup: [], bundle: {} };
 const rows = [];
 let baseline;
+let baselineValues;
 for (const scenario of scenarios) {
   const values = samples.get(scenario);
   const m = median(values);
-  if (scenario.baseline) baseline = m;
+  if (scenario.baseline) [baseline, baselineValues] = [m, values];
   const ratio = m / baseline;
-  results.startup.push({ group: scenario.group, name: scenario.name, median: m, values, ratio });
+  const interval = scenario.baseline ? undefined : ratioInterval(values, baselineValues);
+  results.startup.push({ group: scenario.group, name: scenario.name, median: m, values, ratio, interval });
   rows.push([
     scenario.group,
     scenario.name,
@@ -333,11 +347,12 @@ for (const scenario of scenarios) {
     Math.min(...values).toFixed(0),
     Math.max(...values).toFixed(0),
     ratio.toFixed(2),
+    interval ? interval.map((r) => r.toFixed(2)).join('-') : '',
   ]);
 }
 printTable(
   `${RUNS} runs each, interleaved, fresh context each, code loaded before timing; Chromium ${browser.version()}, fake 1280x720 camera`,
-  [['measure', 'variant', 'median ms', 'min ms', 'max ms', 'x baseline'], ...rows],
+  [['measure', 'variant', 'median ms', 'min ms', 'max ms', 'x baseline', '90% interval'], ...rows],
 );
 
 /** Janus restarted under a live publisher and viewer: time from Janus back up to the viewer's next frame. */
