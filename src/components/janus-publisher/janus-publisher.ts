@@ -1,5 +1,4 @@
-import { html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import type { PublisherSettings, PublisherState, SourceChange } from '../../core/live-publisher.js';
 import type { AudioSource, VideoSource } from '../../core/media.js';
 import type { VideoCodec } from '../../core/publisher.js';
@@ -84,73 +83,97 @@ export { PUBLISHER_STRINGS } from './settings.js';
  * @cssstate closed - Removed or stopped for good.
  */
 export class JanusPublisher extends JanusRoomElement<PublisherState> {
+  // Declared statically, not with decorators: see JanusRoomElement.properties.
+  static override properties: PropertyDeclarations = {
+    display: {},
+    autostart: { type: Boolean },
+    video: {},
+    audio: {},
+    videoDevice: { attribute: 'video-device' },
+    audioDevice: { attribute: 'audio-device' },
+    resolution: {},
+    frameRate: { type: Number, attribute: 'frame-rate' },
+    facingMode: { attribute: 'facing-mode' },
+    videoConstraints: { attribute: false },
+    audioConstraints: { attribute: false },
+    noSimulcast: { type: Boolean, attribute: 'no-simulcast' },
+    maxBitrate: { type: Number, attribute: 'max-bitrate' },
+    videoCodec: { attribute: 'video-codec' },
+    degradation: {},
+    muted: { type: Boolean, reflect: true },
+    cameraOff: { type: Boolean, reflect: true, attribute: 'camera-off' },
+    strings: { attribute: false },
+    feedId: { attribute: false },
+    devices: { state: true, attribute: false },
+  };
+
   static override styles = [videoFrameStyles, publisherStyles];
 
   /** Read-only: `idle` | `connecting` | `live` | `reconnecting` | `error` | `closed`. */
   declare state: PublisherState;
 
   /** The name other participants see. */
-  @property() display = '';
+  display = '';
 
   /** Publish as soon as the element is connected (otherwise: preview and a "Go live" button). */
-  @property({ type: Boolean }) autostart = false;
+  autostart = false;
 
   /** Video source: `camera` (default), `screen` or `none`. */
-  @property() video: VideoSource = 'camera';
+  video: VideoSource = 'camera';
 
   /** Audio source: `microphone` (default) or `none`. */
-  @property() audio: AudioSource = 'microphone';
+  audio: AudioSource = 'microphone';
 
   /** deviceId of the camera to use. */
-  @property({ attribute: 'video-device' }) videoDevice = '';
+  videoDevice = '';
 
   /** deviceId of the microphone to use. */
-  @property({ attribute: 'audio-device' }) audioDevice = '';
+  audioDevice = '';
 
   /** Capture size, `WIDTHxHEIGHT`. */
-  @property() resolution = '1280x720';
+  resolution = '1280x720';
 
   /** Capture frame rate. */
-  @property({ type: Number, attribute: 'frame-rate' }) frameRate = 30;
+  frameRate = 30;
 
   /** `user` (front) or `environment` (back) camera. */
-  @property({ attribute: 'facing-mode' }) facingMode = '';
+  facingMode = '';
 
   /** Overrides every video capture attribute. */
-  @property({ attribute: false }) videoConstraints: MediaTrackConstraints | undefined;
+  videoConstraints: MediaTrackConstraints | undefined;
 
   /** Overrides every audio capture attribute (echo cancellation, noise suppression, auto gain are on by default). */
-  @property({ attribute: false }) audioConstraints: MediaTrackConstraints | undefined;
+  audioConstraints: MediaTrackConstraints | undefined;
 
   /** Turns simulcast off (it is on for camera video: three layers). */
-  @property({ type: Boolean, attribute: 'no-simulcast' }) noSimulcast = false;
+  noSimulcast = false;
 
   /** Upper video bitrate in bits per second, sent to Janus and applied to the encodings. */
-  @property({ type: Number, attribute: 'max-bitrate' }) maxBitrate = 0;
+  maxBitrate = 0;
 
   /** `vp8` (default), `h264`, `vp9` or `av1`; the room must allow it. */
-  @property({ attribute: 'video-codec' }) videoCodec: VideoCodec = 'vp8';
+  videoCodec: VideoCodec = 'vp8';
 
   /**
    * `audio-first` (default): on a congested uplink, cap the bitrate, drop the top simulcast layers,
    * lower the frame rate, then send audio only (viewers are told why), and restore in reverse;
    * `off`: never.
    */
-  @property() degradation: DegradationMode = 'audio-first';
+  degradation: DegradationMode = 'audio-first';
 
   /** Reflects (and sets) whether the microphone is muted. */
-  @property({ type: Boolean, reflect: true }) muted = false;
+  muted = false;
 
   /** Reflects (and sets) whether the camera is off. */
-  @property({ type: Boolean, reflect: true, attribute: 'camera-off' }) cameraOff = false;
+  cameraOff = false;
 
   /** Overrides for the visible strings. */
-  @property({ attribute: false }) strings: Partial<typeof PUBLISHER_STRINGS> = {};
+  strings: Partial<typeof PUBLISHER_STRINGS> = {};
 
   /** Read-only: the feed id Janus gave this publisher, once live. */
-  @property({ attribute: false }) feedId: number | string | undefined;
+  feedId: number | string | undefined;
 
-  @state() private devices: MediaDeviceInfo[] = [];
+  private devices: MediaDeviceInfo[] = [];
 
   private readonly controller = new PublisherController(this, {
     published: (detail) => {

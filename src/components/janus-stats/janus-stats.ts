@@ -1,5 +1,4 @@
-import { LitElement, adoptStyles, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { LitElement, adoptStyles, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import type { DiagnosisCode, QualityLevel } from '../../core/quality.js';
 import type { HlsSample } from '../../core/hls-player.js';
 import type { LiveStatsSample } from '../../core/stats-sampler.js';
@@ -137,40 +136,55 @@ export interface StatsDiagnostics {
  * @cssstate detached - Not attached to anything.
  */
 export class JanusStats extends LitElement {
+  // Declared statically, not with decorators: see JanusRoomElement.properties.
+  static override properties: PropertyDeclarations = {
+    for: {},
+    source: { attribute: false },
+    interval: { type: Number },
+    compact: { type: Boolean, reflect: true },
+    open: { type: Boolean, reflect: true },
+    strings: { attribute: false },
+    quality: { reflect: true },
+    state: { reflect: true },
+    error: { attribute: false },
+    sample: { state: true, attribute: false },
+    hls: { state: true, attribute: false },
+  };
+
   /** id of the `<janus-publisher>` or `<janus-viewer>` to show (in the same document or shadow root). */
-  @property() for = '';
+  for = '';
 
   /** The element to show; takes precedence over `for` and the enclosing host. */
-  @property({ attribute: false }) source: StatsSource | undefined;
+  source: StatsSource | undefined;
 
   /** Milliseconds between samples. */
-  @property({ type: Number }) interval = 1000;
+  interval = 1000;
 
   /** Shows only a quality badge that opens the full panel. */
-  @property({ type: Boolean, reflect: true }) compact = false;
+  compact = false;
 
   /** In compact mode: whether the panel is open. */
-  @property({ type: Boolean, reflect: true }) open = false;
+  open = false;
 
   /** Overrides for the visible strings; `diagnosis` overrides the problem descriptions by code. */
-  @property({ attribute: false }) strings: Partial<StatsStrings> & {
+  strings: Partial<StatsStrings> & {
     diagnosis?: Partial<Record<DiagnosisCode, string>>;
   } = {};
 
   /** Read-only: the overall quality of the latest sample, `unknown` without one. */
-  @property({ reflect: true }) quality: StatsQuality = 'unknown';
+  quality: StatsQuality = 'unknown';
 
   /** Read-only: `attached`, `detached`, or `error` when an attribute is invalid. */
-  @property({ reflect: true }) state: 'attached' | 'detached' | 'error' = 'detached';
+  state: 'attached' | 'detached' | 'error' = 'detached';
 
   /** Read-only: why an attribute was refused, while `state` is `error`. */
-  @property({ attribute: false }) error: JanusErrorDetail | undefined;
+  error: JanusErrorDetail | undefined;
 
   /** Read-only: the latest sample shown. */
-  @state() sample: LiveStatsSample | undefined;
+  sample: LiveStatsSample | undefined;
 
   /** Read-only: the latest HLS figures shown, while the host plays HLS. */
-  @state() hls: HlsSample | undefined;
+  hls: HlsSample | undefined;
 
   /** What the panel keeps between samples (attachment, listeners, slow links, announcement). */
   private readonly link: StatsLink = {

@@ -1,5 +1,4 @@
-import { html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Quality, RoomViewer, ViewerSettings, ViewerState, WatchedFeed } from '../../core/room-viewer.js';
 import type { StatsSampler } from '../../core/stats-sampler.js';
@@ -131,52 +130,70 @@ export type { QualityChoice } from '../../core/validation.js';
  * @cssstate closed - Removed or stopped.
  */
 export class JanusViewer extends JanusRoomElement<ViewerState> {
+  // Declared statically, not with decorators: see JanusRoomElement.properties.
+  static override properties: PropertyDeclarations = {
+    feed: {},
+    display: {},
+    maxFeeds: { type: Number, attribute: 'max-feeds' },
+    quality: {},
+    degradation: {},
+    muted: { type: Boolean, reflect: true },
+    volume: { type: Number },
+    hls: {},
+    mode: {},
+    currentMode: { attribute: 'current-mode', reflect: true },
+    hlsStats: { state: true, attribute: false },
+    currentQuality: { attribute: 'current-quality', reflect: true },
+    strings: { attribute: false },
+    blocked: { state: true, attribute: false },
+  };
+
   static override styles = [videoFrameStyles, viewerStyles];
 
   /** Read-only: `idle` | `connecting` | `waiting` | `live` | `reconnecting` | `error` | `closed`. */
   declare state: ViewerState;
 
   /** Watch only this publisher (its feed id); waits for it if it is not publishing yet. */
-  @property() feed = '';
+  feed = '';
 
   /** Watch only the publisher with this display name. */
-  @property() display = '';
+  display = '';
 
   /** At most this many tiles (0 = all). */
-  @property({ type: Number, attribute: 'max-feeds' }) maxFeeds = 0;
+  maxFeeds = 0;
 
   /** `auto` (default: by size, visibility and network), `high`, `medium`, `low` or `audio`. */
-  @property() quality: QualityChoice = 'auto';
+  quality: QualityChoice = 'auto';
 
   /** `audio-first` (default): on a bad downlink step video down, to audio only, and back up; `off`: never. */
-  @property() degradation: DegradationMode = 'audio-first';
+  degradation: DegradationMode = 'audio-first';
 
   /** Start muted on purpose (also set when the browser blocks sound). */
-  @property({ type: Boolean, reflect: true }) muted = false;
+  muted = false;
 
   /** Sound volume, 0 to 1. */
-  @property({ type: Number }) volume = 1;
+  volume = 1;
 
   /** URL of the room's HLS playlist (see demo/server/hls-bridge.mjs); enables `mode`. */
-  @property() hls = '';
+  hls = '';
 
   /** `auto` (default with `hls`: WebRTC first, HLS when it cannot connect within 8 s), `webrtc` or `hls`. */
-  @property() mode: ViewerMode | '' = '';
+  mode: ViewerMode | '' = '';
 
   /** Read-only: what plays now, `webrtc` or `hls`. */
-  @property({ attribute: 'current-mode', reflect: true }) currentMode: 'webrtc' | 'hls' = 'webrtc';
+  currentMode: 'webrtc' | 'hls' = 'webrtc';
 
   /** Read-only: the latest HLS figures (level, bitrate, buffer, latency behind live), while on HLS. */
-  @state() hlsStats: HlsSample | undefined;
+  hlsStats: HlsSample | undefined;
 
   /** Read-only: the layer actually received (of the first tile). */
-  @property({ attribute: 'current-quality', reflect: true }) currentQuality: Quality | '' = '';
+  currentQuality: Quality | '' = '';
 
   /** Overrides for the visible strings. */
-  @property({ attribute: false }) strings: Partial<typeof VIEWER_STRINGS> = {};
+  strings: Partial<typeof VIEWER_STRINGS> = {};
 
   /** True when the browser refused to play sound without a user gesture. */
-  @state() private blocked = false;
+  private blocked = false;
 
   private readonly controller = new ViewerController(this, {
     feedAdded: (feed) => this.dispatchEvent(widgetEvent('janus-feed-added', feedDetail(feed))),
