@@ -2,7 +2,7 @@
 // accessibility. Publishing happens through the core publisher in the same page (Chromium's fake camera).
 import { expect } from '@open-wc/testing';
 import '../../src/define.js';
-import type { JanusViewer } from '../../src/components/janus-viewer/janus-viewer.js';
+import { CONTROLS_WAIT_MS, type JanusViewer } from '../../src/components/janus-viewer/janus-viewer.js';
 import { captureMedia, stopStream } from '../../src/core/media.js';
 import { VideoRoomPublisher } from '../../src/core/publisher.js';
 import { pooledSessionCount } from '../../src/core/session.js';
@@ -37,9 +37,13 @@ function mount(attributes: Attributes): { el: JanusViewer; events: CustomEvent[]
   return { el, events, of: (type) => events.filter((event) => event.type === type) };
 }
 
-async function publish(room: number, display: string): Promise<VideoRoomPublisher> {
+async function publish(
+  room: number,
+  display: string,
+  video: 'camera' | 'none' = 'camera',
+): Promise<VideoRoomPublisher> {
   const { janus } = await stackInfo();
-  const { stream } = await captureMedia({ video: 'camera', audio: 'microphone', width: 640, height: 360 });
+  const { stream } = await captureMedia({ video, audio: 'microphone', width: 640, height: 360 });
   const publisher = new VideoRoomPublisher({ servers: [janus.ws], iceServers: [], room, display, simulcast: false });
   cleanups.push(async () => {
     await publisher.dispose();
@@ -109,6 +113,42 @@ describe('<janus-viewer>', () => {
       expect(el.shadowRoot!.querySelector('img')).to.equal(null);
       expect(of('janus-feed-added')[0]!.detail.display).to.equal(name);
       await expect(el).to.be.accessible();
+    });
+
+    it('shows its control bar with the first frame, not before: the first render stays light', async () => {
+      const attributes = await roomAttributes();
+      await publish(Number(attributes.room), 'Ann');
+      const { el, of } = mount(attributes);
+      let controlsWhenLive: boolean | undefined;
+      el.addEventListener('janus-state', (event) => {
+        if ((event as CustomEvent).detail.state === 'live') controlsWhenLive = Boolean(part(el, 'controls'));
+      });
+      await until(() => of('janus-playing').length === 1, 'janus-playing');
+      expect(controlsWhenLive, 'no control bar while the first frame was on its way').to.equal(false);
+      expect(Boolean(part(el, 'tile')), 'the tile was there before its first frame').to.equal(true);
+      await el.updateComplete;
+      expect(part(el, 'controls')?.getAttribute('role')).to.equal('toolbar');
+      await expect(el).to.be.accessible();
+    });
+
+    it(`shows its control bar at once when no video is coming, and ${CONTROLS_WAIT_MS} ms after going live without a frame`, async () => {
+      const attributes = await roomAttributes();
+      const { el } = mount(attributes);
+      await until(() => el.state === 'waiting', 'state waiting');
+      await el.updateComplete;
+      expect(Boolean(part(el, 'controls')), 'waiting: controls at once').to.equal(true);
+
+      // Published before the viewer comes: it goes from connecting straight to live.
+      const radio = await roomAttributes();
+      await publish(Number(radio.room), 'Radio', 'none');
+      const audioOnly = mount(radio);
+      await until(() => audioOnly.el.state === 'live', 'audio-only viewer live');
+      const live = performance.now();
+      await audioOnly.el.updateComplete;
+      expect(Boolean(part(audioOnly.el, 'controls')), 'live, no frame yet').to.equal(false);
+      await until(() => part(audioOnly.el, 'controls') ?? undefined, 'controls of the audio-only viewer', 3000);
+      expect(performance.now() - live).to.be.at.least(CONTROLS_WAIT_MS - 100);
+      expect(audioOnly.of('janus-playing')).to.have.length(0);
     });
 
     it('is accessible while connecting, uses overridable strings, and is closed once removed', async () => {
