@@ -1,5 +1,5 @@
 import { JanusConnection, type ConnectOptions } from './janus.js';
-import { abortReason, throwIfAborted } from './errors.js';
+import { abortable, throwIfAborted } from './errors.js';
 
 /** A share of a pooled Janus session; `release()` gives it back (once). */
 export interface SessionLease {
@@ -69,17 +69,8 @@ export async function acquireSession(options: ConnectOptions): Promise<SessionLe
   }
   const held = entry;
   held.refs++;
-  let onAbort: (() => void) | undefined;
   try {
-    const connection = await (signal
-      ? Promise.race([
-          held.connection,
-          new Promise<never>((_, reject) => {
-            onAbort = () => reject(abortReason(signal));
-            signal.addEventListener('abort', onAbort, { once: true });
-          }),
-        ])
-      : held.connection);
+    const connection = await abortable(held.connection, signal);
     let released = false;
     return {
       connection,
@@ -92,8 +83,6 @@ export async function acquireSession(options: ConnectOptions): Promise<SessionLe
   } catch (error) {
     unref(held);
     throw error;
-  } finally {
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
 }
 
