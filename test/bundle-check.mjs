@@ -2,8 +2,9 @@
 // The weight of the CDN bundle (issue 13): dist/janus-widgets.js at most BUNDLE_LIMIT_KB gzip, with
 // nothing to fetch before it runs (no static import), and every lazy chunk a same-origin file next
 // to it, imported relative to the bundle (`import("./janus-widgets-….js")`), so the bundle works from
-// any folder of any origin; and V8's compile hint on its first line. `node test/bundle-check.mjs` checks the built dist/ (npm test runs it
-// after the build); `npm run bench` reports the same figures with bundleFloor() beside them.
+// any folder of any origin; and V8's compile hint on its first line. `node test/bundle-check.mjs`
+// checks the built dist/ (npm test runs it after the build); `npm run bench` reports the same
+// figures with bundleFloor() beside them.
 // Node built-ins only, but bundleFloor() uses the project's Vite.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,6 +1,7 @@
 // Start-up order: both elements open their WebSocket before their first render, so the socket
-// connects while the shadow DOM is built (a publisher asks for the camera first, the slowest step), and keep that first render out of style and layout while
-// they first connect (the first frame comes sooner; see `npm run bench`).
+// connects while the shadow DOM is built (a publisher asks for the camera first, the slowest step),
+// and keep that first render out of style and layout while they first connect (the first frame
+// comes sooner; see `npm run bench`).
 import { expect } from '@open-wc/testing';
 import '../../src/define.js';
 import { QUIET_START_MS } from '../../src/components/shared/room-element.js';

@@ -351,8 +351,9 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
     }
     if (changed.has('muted') && !this.muted) this.blocked = false;
     // Live with no frame yet (audio only, HLS starting): the controls come CONTROLS_WAIT_MS later.
-    if (this.state === 'live') this.controlsTimer ??= setTimeout(this.showControls, CONTROLS_WAIT_MS);
-    else if (this.state !== 'connecting' && this.state !== 'idle') this.controlsDue = true;
+    if (this.state === 'live') {
+      if (!this.controlsDue) this.controlsTimer ??= setTimeout(this.showControls, CONTROLS_WAIT_MS);
+    } else if (this.state !== 'connecting' && this.state !== 'idle') this.controlsDue = true;
   }
 
   private text(key: keyof typeof VIEWER_STRINGS): string {
