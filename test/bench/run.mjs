@@ -32,7 +32,14 @@ let stack = await startStack();
 const server = await startStaticServer({ root });
 process.env.E2E_STACK = JSON.stringify({ baseUrl: server.url, janus: stack.janus, turn: stack.turn });
 const { createRoom } = await import('../janus-api.mjs');
-const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+// BENCH_CHROMIUM_ARGS: say Chromium's WebRTC log (`--enable-logging=stderr --vmodule=*/webrtc/video/*=2`, read
+// with DEBUG=pw:browser), lined up against BENCH_TRACE by the epoch time each trace prints.
+const extraArgs = (process.env.BENCH_CHROMIUM_ARGS ?? '').split(' ').filter(Boolean);
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  headless: true,
+  args: [...chromiumArgs, ...extraArgs],
+});
 const TRACE = Boolean(process.env.BENCH_TRACE);
 const LOAD_S = Number(process.env.BENCH_LOAD_S ?? 60);
 
@@ -175,7 +182,8 @@ async function timed(page, call, key) {
       ),
     );
     const lines = trace.filter(([t]) => t >= t0).map(([t, label]) => `${(t - t0).toFixed(0).padStart(5)} ${label}`);
-    console.log(`\n--- ${call.name}\n${lines.join('\n')}`);
+    const origin = await page.evaluate(() => performance.timeOrigin);
+    console.log(`\n--- ${call.name} t0 epoch ${new Date(origin + t0).toISOString()}\n${lines.join('\n')}`);
   }
   return ms;
 }
