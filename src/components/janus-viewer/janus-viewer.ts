@@ -6,6 +6,7 @@ import { AutoQualityController } from '../../controllers/auto-quality-controller
 import { StatsController } from '../../controllers/stats-controller.js';
 import { TilePlaybackController } from '../../controllers/tile-playback-controller.js';
 import { ViewerController } from '../../controllers/viewer-controller.js';
+import { ControlBarController } from '../../controllers/control-bar-controller.js';
 import type { ModeReason } from '../../controllers/hls-controller.js';
 import { ModeRouter } from '../../controllers/mode-router.js';
 import type { HlsSample } from '../../core/hls-player.js';
@@ -13,9 +14,10 @@ import { JanusRoomElement } from '../shared/room-element.js';
 import { widgetEvent } from '../shared/events.js';
 import { videoFrameStyles } from '../shared/styles.js';
 import { viewerStyles } from './styles.js';
+import { viewerControls } from './controls.js';
+import { CONTROLS_WAIT_MS, VIEWER_STRINGS } from './settings.js';
 import type { DegradationMode, LadderChange } from '../../core/types.js';
 import {
-  QUALITIES,
   numberIn,
   overridden,
   parseViewer,
@@ -24,36 +26,8 @@ import {
   type ViewerMode,
 } from '../../core/validation.js';
 
-/** Every visible string, overridable through the `strings` property (i18n). */
-export const VIEWER_STRINGS = {
-  idle: 'Starting…',
-  connecting: 'Connecting…',
-  waiting: 'Waiting for the broadcast to start…',
-  live: 'Live',
-  broadcast: 'Broadcast · {seconds} s behind',
-  reconnecting: 'Reconnecting…',
-  error: 'Error',
-  closed: 'Stopped',
-  unmute: 'Unmute',
-  mute: 'Mute',
-  volume: 'Volume',
-  quality: 'Quality',
-  auto: 'Auto',
-  high: 'High',
-  medium: 'Medium',
-  low: 'Low',
-  audio: 'Audio only',
-  audioOnly: 'Audio only',
-  audioOnlyPublisher: "Audio only · publisher's network",
-  fullscreen: 'Full screen',
-  pictureInPicture: 'Picture in picture',
-  controls: 'Player controls',
-};
-
+export { CONTROLS_WAIT_MS, VIEWER_STRINGS } from './settings.js';
 export type { QualityChoice } from '../../core/validation.js';
-
-/** The longest a live viewer keeps its control bar back waiting for a first frame. */
-export const CONTROLS_WAIT_MS = 1000;
 
 /**
  * Plays the live video of a Janus VideoRoom: one publisher, or every publisher in a grid.
@@ -198,19 +172,7 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
   /** True when the browser refused to play sound without a user gesture. */
   private blocked = false;
 
-  /**
-   * The control bar waits for the first frame: its form controls are the heaviest part of the
-   * first render, which otherwise runs while the first frame is on its way (6-9 ms sooner without, 51-run A/B).
-   */
-  private controlsDue = false;
-  private controlsTimer: ReturnType<typeof setTimeout> | undefined;
-
-  private showControls = (): void => {
-    clearTimeout(this.controlsTimer);
-    if (this.controlsDue) return;
-    this.controlsDue = true;
-    this.requestUpdate();
-  };
+  private readonly controlBar = new ControlBarController(this, CONTROLS_WAIT_MS);
 
   private readonly controller = new ViewerController(this, {
     feedAdded: (feed) => this.dispatchEvent(widgetEvent('janus-feed-added', feedDetail(feed))),
@@ -327,7 +289,7 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
   /** @internal A tile rendered its first frame. */
   tilePlaying(feed: WatchedFeed): void {
     this.dispatchEvent(widgetEvent('janus-playing', feedDetail(feed)));
-    this.showControls();
+    this.controlBar.firstFrame();
     this.autoQuality.firstFrame(feed.feedId);
   }
 
@@ -350,62 +312,10 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
       }
     }
     if (changed.has('muted') && !this.muted) this.blocked = false;
-    // Live with no frame yet (audio only, HLS starting): the controls come CONTROLS_WAIT_MS later.
-    if (this.state === 'live') {
-      if (!this.controlsDue) this.controlsTimer ??= setTimeout(this.showControls, CONTROLS_WAIT_MS);
-    } else if (this.state !== 'connecting' && this.state !== 'idle') this.controlsDue = true;
   }
 
   private text(key: keyof typeof VIEWER_STRINGS): string {
     return overridden(this.strings, key, VIEWER_STRINGS[key] ?? '');
-  }
-
-  private toggleFullscreen(): void {
-    if (document.fullscreenElement) void document.exitFullscreen();
-    else void this.requestFullscreen?.().catch(() => {});
-  }
-
-  private togglePictureInPicture(): void {
-    const video = this.renderRoot.querySelector('video');
-    if (document.pictureInPictureElement) void document.exitPictureInPicture();
-    else void video?.requestPictureInPicture().catch(() => {});
-  }
-
-  private renderControls() {
-    if (this.noControls || !this.controlsDue) return nothing;
-    return html`<slot name="controls">
-      <div part="controls" role="toolbar" aria-label=${this.text('controls')}>
-        <button part="button mute-button" ?data-off=${this.muted} @click=${() => (this.muted = !this.muted)}>
-          ${this.muted ? this.text('unmute') : this.text('mute')}
-        </button>
-        <input
-          part="volume"
-          type="range"
-          min="0"
-          max="1"
-          step="0.05"
-          aria-label=${this.text('volume')}
-          .value=${String(this.volume)}
-          @input=${(e: Event) => (this.volume = Number((e.target as HTMLInputElement).value))}
-        />
-        <span class="spacer"></span>
-        <select
-          part="select quality-select"
-          aria-label=${this.text('quality')}
-          @change=${(e: Event) => (this.quality = (e.target as HTMLSelectElement).value as QualityChoice)}
-        >
-          ${QUALITIES.map((q) => html`<option value=${q} ?selected=${q === this.quality}>${this.text(q)}</option>`)}
-        </select>
-        ${
-          document.pictureInPictureEnabled
-            ? html`<button part="button pip-button" @click=${this.togglePictureInPicture}>
-                ${this.text('pictureInPicture')}
-              </button>`
-            : nothing
-        }
-        <button part="button fullscreen-button" @click=${this.toggleFullscreen}>${this.text('fullscreen')}</button>
-      </div>
-    </slot>`;
   }
 
   private renderStatus() {
@@ -471,7 +381,7 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
           : nothing
       }
       <slot name="overlay"></slot>
-      ${this.renderControls()}
+      ${this.noControls || !this.controlBar.visible ? nothing : viewerControls(this, (key) => this.text(key))}
     </div>`;
   }
 }
