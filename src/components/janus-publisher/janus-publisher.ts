@@ -14,6 +14,7 @@ import { videoFrameStyles } from '../shared/styles.js';
 import { overridden, parsePublisher } from '../../core/validation.js';
 import { PUBLISHER_STRINGS, RESTART_PROPERTIES } from './settings.js';
 import { publisherStyles } from './styles.js';
+import { publisherControls } from './controls.js';
 
 export { PUBLISHER_STRINGS } from './settings.js';
 
@@ -360,62 +361,6 @@ export class JanusPublisher extends JanusRoomElement<PublisherState> {
     return overridden(this.strings, key, PUBLISHER_STRINGS[key] ?? '');
   }
 
-  private picker(kind: 'camera' | 'microphone', selected: string, onChange: (id: string) => void) {
-    const list = this.devices.filter((d) => d.kind === (kind === 'camera' ? 'videoinput' : 'audioinput'));
-    if (list.length < 2) return nothing;
-    return html`<select
-      part="select ${kind}-select"
-      aria-label=${this.text(kind)}
-      @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value)}
-    >
-      ${list.map(
-        (d, i) =>
-          html`<option value=${d.deviceId} ?selected=${d.deviceId === selected}>${d.label || `${this.text(kind)} ${i + 1}`}</option>`,
-      )}
-    </select>`;
-  }
-
-  private renderControls() {
-    if (this.noControls) return nothing;
-    const publishing = this.state === 'live' || this.state === 'connecting' || this.state === 'reconnecting';
-    const noVideo = this.video === 'none' || Boolean(this.controller.publisher?.audioOnlyFallback);
-    const screen = this.video === 'screen';
-    return html`<slot name="controls">
-      <div part="controls" role="toolbar" aria-label=${this.text('controls')}>
-        <button
-          part="button mic-button"
-          ?data-off=${this.muted}
-          ?disabled=${this.audio === 'none'}
-          @click=${() => (this.muted = !this.muted)}
-        >
-          ${this.muted ? this.text('micOff') : this.text('micOn')}
-        </button>
-        <button
-          part="button camera-button"
-          ?data-off=${this.cameraOff}
-          ?disabled=${noVideo}
-          @click=${() => (this.cameraOff = !this.cameraOff)}
-        >
-          ${this.cameraOff ? this.text('cameraOff') : this.text('cameraOn')}
-        </button>
-        <button
-          part="button screen-button"
-          ?hidden=${!navigator.mediaDevices?.getDisplayMedia}
-          ?disabled=${noVideo}
-          @click=${() => (this.video = screen ? 'camera' : 'screen')}
-        >
-          ${screen ? this.text('stopSharing') : this.text('shareScreen')}
-        </button>
-        ${this.picker('camera', this.videoDevice, (id) => (this.videoDevice = id))}
-        ${this.picker('microphone', this.audioDevice, (id) => (this.audioDevice = id))}
-        <span class="spacer"></span>
-        <button part="button live-button" @click=${() => (publishing ? this.stop() : this.start()).catch(() => {})}>
-          ${publishing ? this.text('stop') : this.text('goLive')}
-        </button>
-      </div>
-    </slot>`;
-  }
-
   override render() {
     // The preview waits too: it would be rendered between the capture and the offer.
     if (this.stillQuiet(false)) return nothing;
@@ -443,7 +388,15 @@ export class JanusPublisher extends JanusRoomElement<PublisherState> {
       <div part="status" role="status" data-state=${this.state}>${this.text(this.state as PublisherState)}</div>
       ${this.error ? html`<div part="error" role="alert"><slot name="error">${this.error.message}</slot></div>` : nothing}
       <slot name="overlay"></slot>
-      ${this.renderControls()}
+      ${
+        this.noControls
+          ? nothing
+          : publisherControls(this, {
+              text: (key) => this.text(key),
+              devices: this.devices,
+              noVideo: this.video === 'none' || Boolean(this.controller.publisher?.audioOnlyFallback),
+            })
+      }
     </div>`;
   }
 }
