@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureInstalled, startStack } from '../demo/server/stack.mjs';
 import { ensureDependencies } from '../demo/server/deps.mjs';
+import { sortManifest } from './manifest-sort.mjs';
 
 // Test ports differ from the demo's defaults, so `npm test` runs beside a running `npm start`.
 const TEST_PORTS = {
@@ -58,7 +59,7 @@ async function manifestIsCurrent() {
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );
     if (code !== 0) return 1;
-    const fresh = readFileSync(join(out, 'custom-elements.json'), 'utf8');
+    const fresh = sortManifest(readFileSync(join(out, 'custom-elements.json'), 'utf8'));
     const committedPath = join(root, 'custom-elements.json');
     const committed = existsSync(committedPath) ? readFileSync(committedPath, 'utf8') : '';
     if (fresh === committed) return 0;
