@@ -7,7 +7,7 @@ import '../../src/define.js';
 import type { JanusPublisher } from '../../src/components/janus-publisher/janus-publisher.js';
 import type { JanusErrorDetail } from '../../src/components/shared/events.js';
 import { pooledSessionCount } from '../../src/core/session.js';
-import { createRoom, participants, sessionHandles, stackInfo, until } from './stack.js';
+import { createRoom, participants, reloadsDuring, sessionHandles, stackInfo, until } from './stack.js';
 
 type Attributes = Record<string, string | boolean>;
 
@@ -166,6 +166,22 @@ describe('<janus-publisher>', function () {
       expect(part(el, 'status')!.textContent!.trim()).to.equal('Preview');
       expect(pooledSessionCount()).to.equal(0);
       expect(el.state).to.equal('idle');
+    });
+
+    it('renders leave the preview alone: its video is not reloaded, and keeps playing', async () => {
+      const { el } = mount(await serverAttributes());
+      await until(() => el.stream?.getVideoTracks()[0], 'the preview stream');
+      await el.updateComplete;
+      const video = part(el, 'video') as HTMLVideoElement;
+      await until(() => !video.paused && video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA, 'the preview plays');
+      const reloads = await reloadsDuring(video, async () => {
+        for (let i = 0; i < 3; i++) {
+          el.requestUpdate();
+          await el.updateComplete;
+        }
+      });
+      expect(reloads, 'loadstart events on the preview while it re-rendered').to.equal(0);
+      expect(video.paused).to.equal(false);
     });
 
     it('facing-mode="environment" is not mirrored; resolution and frame-rate reach the capture', async () => {

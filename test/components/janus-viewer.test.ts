@@ -6,7 +6,7 @@ import { CONTROLS_WAIT_MS, type JanusViewer } from '../../src/components/janus-v
 import { captureMedia, stopStream } from '../../src/core/media.js';
 import { VideoRoomPublisher } from '../../src/core/publisher.js';
 import { pooledSessionCount } from '../../src/core/session.js';
-import { createRoom, sessionHandles, stackInfo, until } from './stack.js';
+import { createRoom, reloadsDuring, sessionHandles, stackInfo, until } from './stack.js';
 
 type Attributes = Record<string, string | boolean>;
 
@@ -129,6 +129,23 @@ describe('<janus-viewer>', () => {
       await el.updateComplete;
       expect(part(el, 'controls')?.getAttribute('role')).to.equal('toolbar');
       await expect(el).to.be.accessible();
+    });
+
+    it('renders leave a playing tile alone: its video is not reloaded, and keeps playing', async () => {
+      const attributes = await roomAttributes();
+      await publish(Number(attributes.room), 'Ann');
+      const { el, of } = mount(attributes);
+      await until(() => of('janus-playing').length === 1, 'janus-playing');
+      const video = part(el, 'video') as HTMLVideoElement;
+      const reloads = await reloadsDuring(video, async () => {
+        for (let i = 0; i < 3; i++) {
+          el.requestUpdate();
+          await el.updateComplete;
+        }
+      });
+      expect(reloads, 'loadstart events on the tile while it re-rendered').to.equal(0);
+      expect(video.paused).to.equal(false);
+      expect(video.readyState).to.be.at.least(HTMLMediaElement.HAVE_CURRENT_DATA);
     });
 
     it(`shows its control bar at once when no video is coming, and ${CONTROLS_WAIT_MS} ms after going live without a frame`, async () => {

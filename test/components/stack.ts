@@ -41,3 +41,20 @@ export async function stopFakeJanuses(): Promise<void> {
 }
 
 export { until } from '../poll.js';
+
+/**
+ * How many times a media element started loading again (`loadstart`: setting `srcObject`, even to
+ * the same stream, reloads it and blanks the picture) while `act` ran and 100 ms after.
+ */
+export async function reloadsDuring(video: HTMLMediaElement, act: () => Promise<void>): Promise<number> {
+  let reloads = 0;
+  const count = () => reloads++;
+  video.addEventListener('loadstart', count);
+  try {
+    await act();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  } finally {
+    video.removeEventListener('loadstart', count);
+  }
+  return reloads;
+}

@@ -1,4 +1,6 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+// Lit re-sets an object-valued property on every render; a media element reloads on each set.
+import { live } from 'lit/directives/live.js';
 import type { PublisherSettings, PublisherState, SourceChange } from '../../core/live-publisher.js';
 import type { AudioSource, VideoSource } from '../../core/media.js';
 import type { VideoCodec } from '../../core/publisher.js';
@@ -375,7 +377,7 @@ export class JanusPublisher extends JanusRoomElement<PublisherState> {
           ? html`<video
             part="video"
             class=${mirrored ? 'mirrored' : ''}
-            .srcObject=${stream}
+            .srcObject=${live(stream)}
             ?hidden=${!hasVideo}
             .muted=${true}
             autoplay

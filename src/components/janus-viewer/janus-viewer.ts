@@ -1,4 +1,6 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+// Lit re-sets an object-valued property on every render; a media element reloads on each set.
+import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Quality, RoomViewer, ViewerSettings, ViewerState, WatchedFeed } from '../../core/room-viewer.js';
 import type { StatsSampler } from '../../core/stats-sampler.js';
@@ -347,7 +349,7 @@ export class JanusViewer extends JanusRoomElement<ViewerState> {
               <video
                 part="video"
                 data-feed=${String(feed.feedId)}
-                .srcObject=${feed.stream}
+                .srcObject=${live(feed.stream)}
                 .muted=${this.muted}
                 playsinline
                 autoplay
