@@ -7,7 +7,7 @@ import '../../src/define.js';
 import type { JanusPublisher } from '../../src/components/janus-publisher/janus-publisher.js';
 import type { JanusErrorDetail } from '../../src/components/shared/events.js';
 import { pooledSessionCount } from '../../src/core/session.js';
-import { createRoom, participants, reloadsDuring, sessionHandles, stackInfo, until } from './stack.js';
+import { createRoom, participants, reloadsOnRender, sessionHandles, stackInfo, until } from './stack.js';
 
 type Attributes = Record<string, string | boolean>;
 
@@ -174,12 +174,7 @@ describe('<janus-publisher>', function () {
       await el.updateComplete;
       const video = part(el, 'video') as HTMLVideoElement;
       await until(() => !video.paused && video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA, 'the preview plays');
-      const reloads = await reloadsDuring(video, async () => {
-        for (let i = 0; i < 3; i++) {
-          el.requestUpdate();
-          await el.updateComplete;
-        }
-      });
+      const reloads = await reloadsOnRender(el, video);
       expect(reloads, 'loadstart events on the preview while it re-rendered').to.equal(0);
       expect(video.paused).to.equal(false);
     });

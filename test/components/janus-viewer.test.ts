@@ -6,7 +6,7 @@ import { CONTROLS_WAIT_MS, type JanusViewer } from '../../src/components/janus-v
 import { captureMedia, stopStream } from '../../src/core/media.js';
 import { VideoRoomPublisher } from '../../src/core/publisher.js';
 import { pooledSessionCount } from '../../src/core/session.js';
-import { createRoom, reloadsDuring, sessionHandles, stackInfo, until } from './stack.js';
+import { createRoom, reloadsOnRender, sessionHandles, stackInfo, until } from './stack.js';
 
 type Attributes = Record<string, string | boolean>;
 
@@ -137,12 +137,7 @@ describe('<janus-viewer>', () => {
       const { el, of } = mount(attributes);
       await until(() => of('janus-playing').length === 1, 'janus-playing');
       const video = part(el, 'video') as HTMLVideoElement;
-      const reloads = await reloadsDuring(video, async () => {
-        for (let i = 0; i < 3; i++) {
-          el.requestUpdate();
-          await el.updateComplete;
-        }
-      });
+      const reloads = await reloadsOnRender(el, video);
       expect(reloads, 'loadstart events on the tile while it re-rendered').to.equal(0);
       expect(video.paused).to.equal(false);
       expect(video.readyState).to.be.at.least(HTMLMediaElement.HAVE_CURRENT_DATA);

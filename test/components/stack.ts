@@ -1,4 +1,5 @@
 // Browser-side access to the real stack (served by the web-test-runner plugin in test/web-test-runner.config.mjs).
+import type { ReactiveElement } from 'lit';
 import type { StackInfo } from '../janus-api.mjs';
 
 let cached: Promise<StackInfo> | undefined;
@@ -44,14 +45,17 @@ export { until } from '../poll.js';
 
 /**
  * How many times a media element started loading again (`loadstart`: setting `srcObject`, even to
- * the same stream, reloads it and blanks the picture) while `act` ran and 100 ms after.
+ * the same stream, reloads it and blanks the picture) while its element re-rendered three times.
  */
-export async function reloadsDuring(video: HTMLMediaElement, act: () => Promise<void>): Promise<number> {
+export async function reloadsOnRender(el: ReactiveElement, video: HTMLMediaElement): Promise<number> {
   let reloads = 0;
   const count = () => reloads++;
   video.addEventListener('loadstart', count);
   try {
-    await act();
+    for (let i = 0; i < 3; i++) {
+      el.requestUpdate();
+      await el.updateComplete;
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   } finally {
     video.removeEventListener('loadstart', count);
