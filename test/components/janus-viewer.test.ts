@@ -197,10 +197,11 @@ describe('<janus-viewer>', () => {
       await until(() => el.muted, 'muted after the refusal');
       await el.updateComplete;
       const video = el.shadowRoot!.querySelector('video')!;
+      // paused turns false as soon as play() is called, which can be before the connection is up.
       await until(() => video.muted && !video.paused, 'playing muted');
+      await until(() => el.state === 'live' && video.videoWidth > 0, 'live, with frames while muted');
       expect(el.hasAttribute('muted')).to.equal(true);
       expect(of('janus-error')).to.have.length(0);
-      expect(el.state).to.equal('live');
       await expect(el).to.be.accessible();
       HTMLMediaElement.prototype.play = realPlay;
       part(el, 'unmute-button')!.click();
